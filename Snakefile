@@ -1,0 +1,18 @@
+# npshape: the study of Fages, Jolibois & Poteau (Theor. Chem. Acc. 140, 98, 2021) as a workflow.
+# `snakemake --cores N` rebuilds everything; see README.md for the outputs.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/structures.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

@@ -1,0 +1,25 @@
+"""The two ways to install npshape (pip with pyproject.toml, conda with environment.yml) agree."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def normalise(requirement: str) -> tuple[str, str]:
+    """Return (name, version bounds) of a requirement, name lower-cased with '_' as '-'."""
+    match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*(.*)$", requirement)
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_pyproject_dependencies():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pip_deps = {normalise(r) for r in pyproject["project"]["dependencies"]}
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda_deps = {
+        normalise(d) for d in environment["dependencies"] if isinstance(d, str) and normalise(d)[0] not in {"python", "pip"}
+    }
+    assert conda_deps == pip_deps

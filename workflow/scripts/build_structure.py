@@ -1,0 +1,12 @@
+from npshape import catalog, io
+from npshape.logs import log_to
+
+log = log_to(snakemake.log[0])
+relax = snakemake.params.sutton_chen
+atoms = catalog.build_structure(
+    snakemake.params.entry,
+    snakemake.params.bond_angstrom,
+    catalog.RelaxSettings.from_config(relax) if relax else None,
+)
+io.write_structure(atoms, snakemake.output[0])
+log.info("wrote %s (%d atoms)", snakemake.output[0], len(atoms))
