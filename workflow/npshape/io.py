@@ -7,11 +7,16 @@ under a final name.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
 
 import ase.io
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from ase import Atoms
 
 
@@ -39,3 +44,58 @@ def write_structure(atoms: Atoms, path: str | Path) -> None:
 def read_structure(path: str | Path) -> Atoms:
     """Return the (last) structure of any file ASE can read."""
     return ase.io.read(path)
+
+
+METADATA_KEY = b"npshape"
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, metadata: dict) -> None:
+    """Write ``frame`` as parquet with ``metadata`` (JSON) in the schema, atomically.
+
+    The bytes depend only on the frame and the metadata, so reruns and any ``--cores`` give
+    identical files.
+    """
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+
+
+def read_table(path: str | Path, columns: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Return the frame and the npshape metadata of a parquet file written by :func:`write_table`.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if it is missing, truncated, corrupt or not one of ours.
+    """
+    try:
+        table = pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as error:
+        raise ValueError(f"{path}: not a readable parquet file ({error})") from None
+    raw = (table.schema.metadata or {}).get(METADATA_KEY)
+    if raw is None:
+        raise ValueError(f"{path}: parquet file without npshape metadata (not written by npshape)")
+    return table.to_pandas(), json.loads(raw)
+
+
+def write_replicas(path: str | Path, replicas: np.ndarray, seeds: np.ndarray, positions: np.ndarray, metadata: dict) -> None:
+    """Write an augmentation shard: one row per replica with its index, seed and flat positions (Å)."""
+    k, n_atoms, _ = positions.shape
+    flat = pa.FixedSizeListArray.from_arrays(pa.array(positions.reshape(-1), pa.float64()), n_atoms * 3)
+    table = pa.table({"replica": pa.array(replicas, pa.int64()), "seed": pa.array(seeds, pa.uint64()), "positions": flat})
+    table = table.replace_schema_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+
+
+def read_replicas(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Return (replicas, seeds, positions of shape (k, n_atoms, 3), metadata) of an augmentation shard."""
+    try:
+        table = pq.read_table(path)
+        metadata = json.loads(table.schema.metadata[METADATA_KEY])
+        flat = table.column("positions").combine_chunks().flatten().to_numpy()
+    except (OSError, KeyError, pa.ArrowException) as error:
+        raise ValueError(f"{path}: not a readable augmentation shard ({error})") from None
+    positions = flat.reshape(table.num_rows, -1, 3)
+    return table.column("replica").to_numpy(), table.column("seed").to_numpy(), positions, metadata

@@ -1,0 +1,146 @@
+"""The paper's classifiers: a scaled multi-layer perceptron per descriptor, trained, saved, loaded.
+
+Four models (paper, section 2): CM on Coulomb matrices, RDF1 on g(r̃), RDF2 on g'(r̃) and
+RDF3 on both. Each is a scikit-learn ``Pipeline(StandardScaler, MLPClassifier)``, so the
+scaling travels with the model. Training runs Adam epoch by epoch and keeps the weights of the
+epoch with the lowest validation loss: the validation split, rather than a tolerance on the
+training loss, decides when to stop.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import skops.io as sio
+from sklearn.metrics import log_loss
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from npshape.io import atomic_path
+
+MODEL_DESCRIPTORS = {"CM": ("cm",), "RDF1": ("rdf",), "RDF2": ("drdf",), "RDF3": ("rdf", "drdf")}
+
+# Types a saved model may contain beyond skops' defaults; anything else is refused on load.
+TRUSTED_TYPES = ["sklearn.neural_network._stochastic_optimizers.AdamOptimizer"]
+
+log = logging.getLogger("npshape")
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Network and optimiser settings of one fit (config ``models`` section)."""
+
+    hidden_layer_sizes: tuple[int, ...] = (40, 40, 40)
+    learning_rate_init: float = 1e-3
+    batch_size: int = 200
+    alpha: float = 1e-4
+    max_epochs: int = 200
+    patience: int = 10
+    random_state: int = 0
+
+    @classmethod
+    def from_config(cls, section: dict, **overrides) -> "TrainingSettings":
+        """Return the settings of config's ``models`` section, with ``overrides`` applied."""
+        values = {**section, **overrides}
+        values["hidden_layer_sizes"] = tuple(values["hidden_layer_sizes"])
+        return cls(**values)
+
+
+def make_pipeline(settings: TrainingSettings) -> Pipeline:
+    """Return an unfitted scaler + MLP pipeline (Adam, cross-entropy, fixed random_state)."""
+    mlp = MLPClassifier(
+        hidden_layer_sizes=settings.hidden_layer_sizes,
+        solver="adam",
+        learning_rate_init=settings.learning_rate_init,
+        batch_size=settings.batch_size,
+        alpha=settings.alpha,
+        random_state=settings.random_state,
+    )
+    return Pipeline([("scale", StandardScaler()), ("mlp", mlp)])
+
+
+def fit_epochs(
+    settings: TrainingSettings,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    classes: list[str],
+    X_validation: np.ndarray | None = None,
+    y_validation: np.ndarray | None = None,
+    epochs: int | None = None,
+) -> tuple[Pipeline, list[dict]]:
+    """Return a fitted pipeline and its per-epoch history.
+
+    With a validation set, train up to ``settings.max_epochs`` epochs and keep the epoch of
+    lowest validation loss, stopping after ``settings.patience`` epochs without improvement;
+    without one, train exactly ``epochs`` epochs (used by cross-validation, which reuses the
+    epoch count the validation split chose, so no fold peeks at its own test data).
+    """
+    pipeline = make_pipeline(settings)
+    scaler, mlp = pipeline.named_steps["scale"], pipeline.named_steps["mlp"]
+    Z_train = scaler.fit_transform(X_train)
+    Z_validation = None if X_validation is None else scaler.transform(X_validation)
+    n_epochs = settings.max_epochs if Z_validation is not None else epochs
+    history, best, best_loss, since_best = [], None, np.inf, 0
+    for epoch in range(1, n_epochs + 1):
+        mlp.partial_fit(Z_train, y_train, classes=classes)
+        record = {"epoch": epoch, "train_loss": float(mlp.loss_)}
+        if Z_validation is not None:
+            proba = mlp.predict_proba(Z_validation)
+            record["validation_loss"] = float(log_loss(y_validation, proba, labels=mlp.classes_))
+            record["validation_accuracy"] = float(np.mean(mlp.classes_[proba.argmax(axis=1)] == y_validation))
+            if record["validation_loss"] < best_loss - 1e-6:
+                best, best_loss, since_best = copy.deepcopy(mlp), record["validation_loss"], 0
+            else:
+                since_best += 1
+        history.append(record)
+        log.info("epoch %s", json.dumps(record))
+        if Z_validation is not None and since_best >= settings.patience:
+            break
+    if best is not None:
+        pipeline.steps[-1] = ("mlp", best)
+    return pipeline, history
+
+
+def save_model(pipeline: Pipeline, path: str | Path, metadata: dict) -> None:
+    """Write the pipeline with skops (no pickle) and its metadata as JSON beside it (``.json``)."""
+    with atomic_path(path) as tmp:
+        sio.dump(pipeline, tmp)
+    with atomic_path(Path(path).with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+
+
+def load_model(path: str | Path) -> tuple[Pipeline, dict]:
+    """Return the pipeline and metadata saved by :func:`save_model`.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if it is missing, not a skops file (a pickle, say), contains a type
+        outside skops' defaults and :data:`TRUSTED_TYPES`, or has no metadata beside it.
+    """
+    path = Path(path)
+    try:
+        pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such model file") from None
+    except zipfile.BadZipFile:
+        raise ValueError(f"{path}: not a skops model file (pickles and other formats are refused)") from None
+    except sio.exceptions.UntrustedTypesFoundException as error:
+        raise ValueError(f"{path}: refused, the file contains untrusted types ({error})") from None
+    except Exception as error:  # a damaged archive can fail in many ways
+        raise ValueError(f"{path}: not a readable skops model file ({type(error).__name__}: {error})") from None
+    metadata_path = path.with_suffix(".json")
+    try:
+        metadata = json.loads(metadata_path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"{metadata_path}: missing or unreadable model metadata ({error})") from None
+    if not isinstance(pipeline, Pipeline) or "descriptors" not in metadata:
+        raise ValueError(f"{path}: not an npshape model")
+    return pipeline, metadata

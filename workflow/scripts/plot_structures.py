@@ -1,0 +1,12 @@
+from npshape import io, plots
+from npshape.descriptors.surface import surface_mask
+from npshape.logs import log_to
+
+log = log_to(snakemake.log[0])
+panels = []
+for path in snakemake.input:
+    atoms = io.read_structure(path)
+    positions = atoms.get_positions()
+    panels.append((f"{atoms.info['id']} ({len(atoms)})", positions, surface_mask(positions)))
+plots.plot_gallery(panels, snakemake.output[0])
+log.info("wrote %s with %d structures", snakemake.output[0], len(panels))
