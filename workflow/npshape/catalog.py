@@ -14,9 +14,10 @@ import numpy as np
 import yaml
 from ase import Atoms
 
-from npshape import __version__, shapes, sutton_chen
+from npshape import __version__, challenge_shapes, shapes, sutton_chen
 
 SETS = ("train", "challenge")
+BUILDERS = {**shapes.BUILDERS, **challenge_shapes.BUILDERS}  # every builder a catalog entry may name
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ def build_structure(entry: dict, bond_angstrom: float, relax: RelaxSettings | No
         If the builder gives a different atom count from the entry's ``natoms``, or the
         relaxation does not converge.
     """
-    built = shapes.build(entry["builder"], bond=bond_angstrom, **entry.get("params", {}))
+    if entry["builder"] not in BUILDERS:
+        raise ValueError(f"structure {entry['id']}: unknown builder {entry['builder']!r}")
+    built = BUILDERS[entry["builder"]](bond=bond_angstrom, **entry.get("params", {}))
     positions, symbols = built if isinstance(built, tuple) else (built, [entry["metal"]] * len(built))
     if len(positions) != entry["natoms"]:
         raise ValueError(

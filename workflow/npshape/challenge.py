@@ -1,0 +1,105 @@
+"""Scores of a model on the challenging dataset (paper section 2, "Challenging dataset and scoring").
+
+The gross score of a model is s = Σ_j P_j(C_x) / N: the probability it gives each structure's
+expected class C_x, averaged over the N structures it could take (a Coulomb-matrix model
+cannot take structures larger than its matrix, so N = 27 for it and 32 for RDF models).  The
+tolerant score also counts the probability of the classes the paper accepts for a structure
+(the BCB helix 22 as DC or IC, the truncated octahedra 30-31 as FCC-S).
+"""
+
+import pandas as pd
+
+STRUCTURE_COLUMN = "structure"
+
+
+def out_of_reach(entries, max_atoms):
+    """Return the ids of the catalog entries with more than `max_atoms` atoms, in catalog order.
+
+    Parameters
+    ----------
+    entries : list of dict
+        Catalog entries, each with ``id`` and ``natoms``.
+    max_atoms : int
+        Largest structure a model can take (the Coulomb-matrix size d = 189).
+    """
+    return [entry["id"] for entry in entries if entry["natoms"] > max_atoms]
+
+
+def structure_scores(probabilities, entries):
+    """Return, per structure of the table, the probability of its expected class and the tolerant one.
+
+    Parameters
+    ----------
+    probabilities : pandas.DataFrame
+        One row per structure, identified by a ``structure`` column or by the index (catalog
+        ids), and one column of probabilities per class label; other columns are ignored.
+    entries : list of dict
+        Challenge catalog entries, each with ``id``, ``class`` (the expected class C_x) and
+        ``acceptable`` (other tolerated classes, possibly empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by structure, in the table's order, with columns ``expected``,
+        ``p_expected`` (P(C_x)) and ``p_tolerant`` (P(C_x) plus the acceptable classes' P).
+
+    Raises
+    ------
+    ValueError
+        If a structure of the table is not in the catalog or appears twice, or a class
+        the score needs has no column.
+    """
+    table = probabilities
+    if STRUCTURE_COLUMN in table.columns:
+        table = table.set_index(STRUCTURE_COLUMN)
+    duplicated = table.index[table.index.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(f"structures appear more than once in the probability table: {duplicated}")
+    catalog = {entry["id"]: entry for entry in entries}
+    unknown = [structure for structure in table.index if structure not in catalog]
+    if unknown:
+        raise ValueError(f"structures not in the challenge catalog: {unknown}")
+    rows = []
+    for structure, probability in table.iterrows():
+        entry = catalog[structure]
+        classes = [entry["class"], *entry.get("acceptable", [])]
+        missing = [label for label in classes if label not in probability.index]
+        if missing:
+            raise ValueError(f"structure {structure}: no probability column for class(es) {missing}")
+        rows.append(
+            {
+                STRUCTURE_COLUMN: structure,
+                "expected": entry["class"],
+                "p_expected": float(probability[entry["class"]]),
+                "p_tolerant": float(probability[classes].sum()),
+            }
+        )
+    columns = [STRUCTURE_COLUMN, "expected", "p_expected", "p_tolerant"]
+    return pd.DataFrame(rows, columns=columns).set_index(STRUCTURE_COLUMN)
+
+
+def challenge_scores(probabilities, entries):
+    """Return the gross and tolerant challenge scores over the structures in the table.
+
+    Catalog structures missing from the table are out of the model's reach and do not
+    count; see `structure_scores` for the arguments and errors.
+
+    Returns
+    -------
+    dict
+        ``n``: structures scored (N); ``s``: Σ_j P_j(C_x) / N; ``s_tolerant``: the same
+        with the acceptable classes' probabilities added.
+
+    Raises
+    ------
+    ValueError
+        As `structure_scores`, or if the table has no structure.
+    """
+    scores = structure_scores(probabilities, entries)
+    if scores.empty:
+        raise ValueError("the probability table has no structure to score")
+    return {
+        "n": len(scores),
+        "s": float(scores["p_expected"].mean()),
+        "s_tolerant": float(scores["p_tolerant"].mean()),
+    }
