@@ -13,6 +13,9 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/structures.smk"
+include: "workflow/rules/features.smk"
+include: "workflow/rules/models.smk"
+include: "workflow/rules/tables.smk"
 
 
 rule all:

@@ -81,7 +81,7 @@ def build_structure(entry: dict, bond_angstrom: float, relax: RelaxSettings | No
         "id": entry["id"],
         "class": entry["class"],
         "builder": entry["builder"],
-        "metal": entry["metal"],
+        "metal": "+".join(sorted(set(symbols))),  # e.g. "Ag+Pt" for a core-shell particle
         **{f"param_{key}": value for key, value in sorted(entry.get("params", {}).items())},
         "npshape_version": __version__,
     }

@@ -12,6 +12,7 @@ import yaml
 from npshape import __version__
 
 EXIT_BAD_INPUT = 2
+PROGRESS_MIN_FILES = 20  # report progress on stderr from this many files on
 
 
 class InputError(Exception):
@@ -72,8 +73,18 @@ def cmd_energy(args: argparse.Namespace) -> int:
     return status
 
 
+OVERLAP_ANGSTROM = 0.5  # closer atoms than this are a broken file, not a nanoparticle
+
+
 def read_checked(path: str):
-    """Return the structure in ``path``, or raise InputError saying why it cannot be used."""
+    """Return the structure in ``path``, or raise InputError saying why it cannot be used.
+
+    A usable structure is a finite cluster: at least 2 atoms, finite coordinates, no periodic
+    cell, and no two atoms closer than :data:`OVERLAP_ANGSTROM`.
+    """
+    import numpy as np
+    from scipy.spatial.distance import pdist
+
     from npshape import io
 
     if not Path(path).is_file():
@@ -82,7 +93,53 @@ def read_checked(path: str):
         atoms = io.read_structure(path)
     except Exception as error:  # ASE raises many types for unreadable files
         raise InputError(f"{path}: not a structure file ASE can read ({type(error).__name__}: {error})") from None
+    positions = atoms.get_positions()
+    if len(atoms) < 2:
+        raise InputError(f"{path}: {len(atoms)} atom(s); a nanoparticle needs at least 2")
+    if not np.isfinite(positions).all():
+        raise InputError(f"{path}: coordinates contain NaN or infinite values")
+    if atoms.pbc.any():
+        raise InputError(f"{path}: periodic cell given (pbc={atoms.pbc.tolist()}); npshape classifies finite clusters")
+    closest = pdist(positions).min()
+    if closest < OVERLAP_ANGSTROM:
+        raise InputError(f"{path}: overlapping atoms ({closest:.3f} Å apart, less than {OVERLAP_ANGSTROM} Å)")
     return atoms
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Classify structure files with a trained model; write CSV (or a table on stdout)."""
+    import numpy as np
+    import pandas as pd
+
+    from npshape import evaluation, features, models
+
+    pipeline, metadata = models.load_model(args.model)
+    settings = {features.SETTINGS_SECTION[d]: s for d, s in metadata["descriptor_settings"].items()}
+    names, rows, status = [], [], 0
+    show_progress = len(args.files) >= PROGRESS_MIN_FILES
+    for done, path in enumerate(args.files, start=1):
+        try:
+            atoms = read_checked(path)
+            if "cm" in settings and len(atoms) > settings["cm"]["size"]:
+                raise InputError(
+                    f"{path}: {len(atoms)} atoms, more than the {settings['cm']['size']} the Coulomb-matrix model takes"
+                )
+            positions = atoms.get_positions()[None]
+            rows.append(np.hstack([features.describe(d, positions, atoms.numbers, settings)[1] for d in metadata["descriptors"]]))
+            names.append(path)
+        except InputError as error:
+            print(f"npshape classify: {error}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+        if show_progress and (done % max(1, len(args.files) // 10) == 0 or done == len(args.files)):
+            print(f"npshape classify: {done}/{len(args.files)} files", file=sys.stderr)
+    table = evaluation.probability_table(pipeline, np.vstack(rows), names) if rows else pd.DataFrame(
+        columns=["structure", "predicted", *metadata["classes"]]
+    )
+    if args.output:
+        table.to_csv(args.output, index=False, float_format="%.6f")
+    else:
+        print(table.to_string(index=False, float_format=lambda p: f"{p:.4f}"))
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     energy.add_argument("--metal", help="treat every atom as this metal (default: the file's elements)")
     energy.add_argument("--config", default="config/config.yaml", help="holds the parameter sets (default: %(default)s)")
     energy.set_defaults(run=cmd_energy)
+
+    classify = sub.add_parser("classify", help="predict the shape class of structure files")
+    classify.add_argument("files", nargs="+", metavar="FILE", help="any file ASE can read (xyz, extxyz, cif, pdb, ...)")
+    classify.add_argument("--model", required=True, help="a model file, e.g. results/models/RDF3.skops")
+    classify.add_argument("--output", help="CSV file to write (default: a table on stdout)")
+    classify.set_defaults(run=cmd_classify)
     return parser
 
 

@@ -2,6 +2,7 @@
 from snakemake.utils import validate
 
 from npshape import catalog as npcatalog
+from npshape.models import MODEL_DESCRIPTORS
 
 validate(config, "../schemas/config.schema.yaml")
 CATALOG = npcatalog.load_catalog(config["catalog"])
@@ -10,8 +11,12 @@ ENTRIES = npcatalog.entries_by_id(CATALOG)
 npcatalog.check_catalog(CATALOG, metals=config["sutton_chen"]["metals"], source=config["catalog"])
 
 
+GALLERY_SETS = {"training": "train", "challenge": "challenge"}  # figure name → catalog set
+
+
 wildcard_constraints:
     set="train|challenge",
+    gallery="training|challenge",
     id="[A-Za-z0-9][A-Za-z0-9_.+-]*",
 
 
@@ -32,4 +37,60 @@ def relax_settings(wildcards):
 
 def all_targets():
     """Return every final output of the study."""
-    return [*structure_files("train"), *structure_files("challenge"), "results/figures/training_structures.png"]
+    return [
+        "results/figures/training_structures.png",
+        "results/figures/challenge_structures.png",
+        "results/figures/rdf_profiles.png",
+        "results/figures/coulomb_matrices.png",
+        "results/figures/challenge_matrix.png",
+        *expand("results/figures/confusion_{model}.png", model=MODELS),
+        "results/tables/table1.csv",
+        "results/tables/table_s1.csv",
+        "results/tables/challenge_scores.csv",
+    ]
+
+
+MODELS = list(MODEL_DESCRIPTORS)
+
+
+wildcard_constraints:
+    model="|".join(MODELS),
+    k=r"\d+",
+    fold=r"\d+",
+
+
+def feature_shards(descriptor):
+    """Return every training feature file of one descriptor, in catalog and shard order."""
+    return expand(
+        "results/features/{descriptor}/{id}/shard-{k}.parquet",
+        descriptor=descriptor,
+        id=[e["id"] for e in CATALOG["train"]],
+        k=range(config["augmentation"]["shards"]),
+    )
+
+
+def model_features(wildcards):
+    """Return the feature files a model learns from, keyed by descriptor (rdf before drdf)."""
+    return {descriptor: feature_shards(descriptor) for descriptor in MODEL_DESCRIPTORS[wildcards.model]}
+
+
+def challenge_features(wildcards):
+    """Return the challenge feature files a model reads."""
+    return [f"results/features/{d}/challenge.parquet" for d in MODEL_DESCRIPTORS[wildcards.model]]
+
+
+def scan_results():
+    """Return the result file of every architecture of the scan (paper Table S1)."""
+    scan = config["architecture_scan"]
+    return expand(
+        "results/scan/{model}/{layers}x{neurons}.json", model=scan["models"], layers=scan["layers"], neurons=scan["neurons"]
+    )
+
+
+def largest_per_class():
+    """Return the structure file of the largest training structure of each class (paper Fig. 3)."""
+    largest = {}
+    for e in CATALOG["train"]:
+        if e["natoms"] > largest.get(e["class"], {"natoms": 0})["natoms"]:
+            largest[e["class"]] = e
+    return [f"results/structures/train/{largest[label]['id']}.xyz" for label in sorted(largest)]

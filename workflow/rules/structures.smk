@@ -16,18 +16,18 @@ rule build_structure:
         "../scripts/build_structure.py"
 
 
-rule plot_training_structures:
+rule plot_structures:
     input:
-        structure_files("train"),
+        lambda w: structure_files(GALLERY_SETS[w.gallery]),
     output:
         report(
-            "results/figures/training_structures.png",
-            caption="../report/training_structures.rst",
+            "results/figures/{gallery}_structures.png",
+            caption="../report/{gallery}_structures.rst",
             category="Structures",
         ),
     log:
-        "results/logs/plot_training_structures.log",
+        "results/logs/plot_structures/{gallery}.log",
     benchmark:
-        "results/benchmarks/plot_training_structures.tsv"
+        "results/benchmarks/plot_structures/{gallery}.tsv"
     script:
         "../scripts/plot_structures.py"

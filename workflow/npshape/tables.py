@@ -1,0 +1,56 @@
+"""The study's tables (paper Table 1, Table S1, challenge scores), ours beside the paper's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from npshape import challenge, paper
+
+
+def table1(model_metadata: list[dict], cv_results: list[dict]) -> pd.DataFrame:
+    """Return Table 1: ``model,cv_score,val_score,test_score,paper_cv,paper_test``.
+
+    ``model_metadata`` are the models' JSON metadata; ``cv_results`` the per-fold results
+    (``model``, ``fold``, ``score``); the cv score is the mean over folds.
+    """
+    folds = pd.DataFrame(cv_results)
+    rows = []
+    for meta in model_metadata:
+        model = meta["model"]
+        rows.append(
+            {
+                "model": model,
+                "cv_score": float(folds.loc[folds["model"] == model, "score"].mean()),
+                "val_score": meta["scores"]["val_score"],
+                "test_score": meta["scores"]["test_score"],
+                "paper_cv": paper.TABLE1[model]["cv"],
+                "paper_test": paper.TABLE1[model]["test"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def table_s1(scan_results: list[dict]) -> pd.DataFrame:
+    """Return Table S1: cv, validation and test scores per model and architecture."""
+    columns = ["model", "layers", "neurons", "cv_score", "val_score", "test_score", "epochs"]
+    return pd.DataFrame(scan_results)[columns].sort_values(["model", "layers", "neurons"], ignore_index=True)
+
+
+def challenge_score_table(probabilities: dict[str, pd.DataFrame], entries: list[dict]) -> pd.DataFrame:
+    """Return ``model,n,s,s_tolerant,paper_s,paper_s_tolerant`` from each model's probability table."""
+    rows = []
+    for model, table in probabilities.items():
+        scores = challenge.challenge_scores(table, entries)
+        reference = paper.CHALLENGE_SCORES[model]
+        rows.append(
+            {
+                "model": model,
+                "n": scores["n"],
+                "s": scores["s"],
+                "s_tolerant": scores["s_tolerant"],
+                "paper_s": np.nan if reference["s"] is None else reference["s"],
+                "paper_s_tolerant": reference["s_tolerant"],
+            }
+        )
+    return pd.DataFrame(rows)

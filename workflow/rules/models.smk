@@ -1,0 +1,89 @@
+# Stage 3: splits, the four classifiers, cross-validation folds, the architecture scan,
+# and class probabilities of the challenge structures.
+
+
+rule make_splits:
+    output:
+        "results/splits.parquet",
+    log:
+        "results/logs/make_splits.log",
+    benchmark:
+        "results/benchmarks/make_splits.tsv"
+    params:
+        structures=[(e["id"], e["class"]) for e in CATALOG["train"]],
+        replicas=config["augmentation"]["replicas"],
+        seed=config["seed"],
+        splits=config["splits"],
+    script:
+        "../scripts/make_splits.py"
+
+
+rule train_model:
+    input:
+        unpack(model_features),
+        splits="results/splits.parquet",
+    output:
+        model="results/models/{model}.skops",
+        metadata="results/models/{model}.json",
+        confusion="results/tables/confusion_{model}.csv",
+    log:
+        "results/logs/train_model/{model}.log",
+    benchmark:
+        "results/benchmarks/train_model/{model}.tsv"
+    params:
+        training=config["models"],
+        seed=config["seed"],
+    threads: 2
+    script:
+        "../scripts/train_model.py"
+
+
+rule cross_validate:
+    input:
+        unpack(model_features),
+        splits="results/splits.parquet",
+        metadata="results/models/{model}.json",
+    output:
+        "results/cv/{model}/fold-{fold}.json",
+    log:
+        "results/logs/cross_validate/{model}/fold-{fold}.log",
+    benchmark:
+        "results/benchmarks/cross_validate/{model}/fold-{fold}.tsv"
+    params:
+        training=config["models"],
+    threads: 2
+    script:
+        "../scripts/cross_validate.py"
+
+
+rule scan_architecture:
+    input:
+        unpack(model_features),
+        splits="results/splits.parquet",
+    output:
+        "results/scan/{model}/{layers}x{neurons}.json",
+    log:
+        "results/logs/scan_architecture/{model}/{layers}x{neurons}.log",
+    benchmark:
+        "results/benchmarks/scan_architecture/{model}/{layers}x{neurons}.tsv"
+    params:
+        training=config["models"],
+        folds=config["splits"]["cv_folds"],
+    threads: 2
+    script:
+        "../scripts/scan_architecture.py"
+
+
+rule classify_challenge:
+    input:
+        model="results/models/{model}.skops",
+        metadata="results/models/{model}.json",
+        features=challenge_features,
+    output:
+        "results/tables/challenge_probabilities_{model}.csv",
+    log:
+        "results/logs/classify_challenge/{model}.log",
+    benchmark:
+        "results/benchmarks/classify_challenge/{model}.tsv"
+    script:
+        "../scripts/classify_challenge.py"
