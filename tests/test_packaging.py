@@ -23,3 +23,11 @@ def test_environment_yml_lists_the_pyproject_dependencies():
         normalise(d) for d in environment["dependencies"] if isinstance(d, str) and normalise(d)[0] not in {"python", "pip"}
     }
     assert conda_deps == pip_deps
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    test_command = next(c for c in commands if "pytest" in c)
+    ci_lines = (ROOT / ".ci/run").read_text().splitlines()
+    assert test_command in ci_lines
