@@ -1,0 +1,75 @@
+"""Feature tables: the same replica gives the same bytes in any batch; files round-trip; bad files are refused."""
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import ROOT
+from npshape import augment, dataset, features, io, shapes
+
+SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["descriptors"]
+
+
+@pytest.fixture(scope="module")
+def replicas():
+    positions, _ = augment.displaced_replicas(shapes.icosahedron(2), "IC-55", np.arange(8), base_seed=2021)
+    return positions
+
+
+@pytest.mark.parametrize("descriptor", features.DESCRIPTORS)
+def test_features_do_not_depend_on_the_batch(replicas, descriptor):
+    numbers = np.full(replicas.shape[1], 78)
+    whole = features.describe(descriptor, replicas, numbers, SETTINGS)[1]
+    halves = np.vstack([features.describe(descriptor, part, numbers, SETTINGS)[1] for part in (replicas[:3], replicas[3:])])
+    one_by_one = np.vstack([features.describe(descriptor, r[None], numbers, SETTINGS)[1] for r in replicas])
+    assert whole.dtype == np.float32
+    assert whole.tobytes() == halves.tobytes() == one_by_one.tobytes()
+
+
+def test_feature_file_round_trip_and_metadata(replicas, tmp_path):
+    names, values = features.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    frame = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)
+    path = tmp_path / "shard-0.parquet"
+    io.write_table(frame, path, features.feature_metadata("rdf", SETTINGS["rdf"]))
+    keys, X, settings = dataset.read_features({"rdf": [str(path)]})
+    assert X.tobytes() == values.tobytes()
+    assert settings == {"rdf": SETTINGS["rdf"]} and list(keys["replica"]) == list(range(8))
+    again = tmp_path / "again.parquet"
+    io.write_table(frame, again, features.feature_metadata("rdf", SETTINGS["rdf"]))
+    assert path.read_bytes() == again.read_bytes()
+
+
+def test_truncated_or_foreign_feature_files_are_refused(replicas, tmp_path):
+    names, values = features.describe("drdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    frame = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)
+    good = tmp_path / "good.parquet"
+    io.write_table(frame, good, features.feature_metadata("drdf", SETTINGS["rdf"]))
+    truncated = tmp_path / "truncated.parquet"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(ValueError, match="truncated.parquet: not a readable parquet file"):
+        dataset.read_features({"drdf": [str(truncated)]})
+    foreign = tmp_path / "foreign.parquet"
+    frame.to_parquet(foreign)
+    with pytest.raises(ValueError, match="without npshape metadata"):
+        dataset.read_features({"drdf": [str(foreign)]})
+    other = tmp_path / "other.parquet"
+    io.write_table(frame, other, features.feature_metadata("drdf", {**SETTINGS["rdf"], "sigma_angstrom": 0.3}))
+    with pytest.raises(ValueError, match="other descriptor settings"):
+        dataset.read_features({"drdf": [str(good), str(other)]})
+    poisoned = frame.copy()
+    poisoned.iloc[2, 5] = np.nan
+    nan_file = tmp_path / "nan.parquet"
+    io.write_table(poisoned, nan_file, features.feature_metadata("drdf", SETTINGS["rdf"]))
+    with pytest.raises(ValueError, match="non-finite"):
+        dataset.read_features({"drdf": [str(nan_file)]})
+
+
+def test_augmentation_shard_round_trip(replicas, tmp_path):
+    seeds = np.arange(8, dtype=np.uint64) * 977
+    path = tmp_path / "shard.parquet"
+    io.write_replicas(path, np.arange(8), seeds, replicas, {"id": "IC-55"})
+    indices, seeds_back, positions, meta = io.read_replicas(path)
+    assert positions.tobytes() == replicas.tobytes() and np.array_equal(seeds_back, seeds) and meta == {"id": "IC-55"}
+    (tmp_path / "bad.parquet").write_bytes(b"PAR1garbage")
+    with pytest.raises(ValueError, match="bad.parquet"):
+        io.read_replicas(tmp_path / "bad.parquet")

@@ -1,0 +1,98 @@
+"""The whole test study (config/test.yaml) through Snakemake: every target, reruns, provenance."""
+
+import json
+import re
+
+import ase.io
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from conftest import copy_workflow, snakemake
+from npshape import io
+
+pytestmark = pytest.mark.workflow
+
+
+def test_every_target_exists(study):
+    for name in ["table1.csv", "table_s1.csv", "challenge_scores.csv"]:
+        assert (study / "results/tables" / name).stat().st_size > 0
+    for model in ["CM", "RDF1", "RDF2", "RDF3"]:
+        assert (study / f"results/models/{model}.skops").exists()
+        assert (study / f"results/tables/challenge_probabilities_{model}.csv").exists()
+        assert (study / f"results/figures/confusion_{model}.png").exists()
+    for figure in ["training_structures", "challenge_structures", "rdf_profiles", "coulomb_matrices", "challenge_matrix"]:
+        assert (study / f"results/figures/{figure}.png").stat().st_size > 10_000
+
+
+def test_second_run_has_nothing_to_do(study):
+    assert "Nothing to be done" in snakemake(study, "-n", "--cores", "2").stdout
+
+
+def test_structure_files_carry_their_provenance(study):
+    catalog = yaml.safe_load((study / "config/test-structures.yaml").read_text())
+    for entry in catalog["train"] + catalog["challenge"]:
+        set_name = "train" if entry in catalog["train"] else "challenge"
+        atoms = ase.io.read(study / f"results/structures/{set_name}/{entry['id']}.xyz")
+        assert len(atoms) == entry["natoms"]
+        assert atoms.info["class"] == entry["class"] and atoms.info["builder"] == entry["builder"]
+        assert ("energy_eV" in atoms.info) == entry["relax"]
+        distances = atoms.get_all_distances()[np.triu_indices(len(atoms), 1)]
+        assert distances.min() > 0.8 * 2.7
+
+
+def test_feature_files_have_the_documented_layout(study):
+    table = pq.read_table(study / "results/features/rdf/IC-13/shard-1.parquet")
+    names = table.column_names
+    assert names[:3] == ["id", "class", "replica"]
+    assert names[3] == "rdf_0.0020" and "rdf_1.0000" in names and names[-1] == "rdf_20.0000"
+    assert all(str(table.schema.field(n).type) == "float" for n in names[3:])
+    assert json.loads(table.schema.metadata[b"npshape"])["settings"]["sigma_angstrom"] == 0.2
+    # replicas 12..23 of 24 in shard 1 of 2
+    assert table.column("replica").to_pylist() == list(range(12, 24))
+    cm = pq.read_table(study / "results/features/cm/IC-13/shard-0.parquet")
+    assert cm.num_columns == 3 + 57 * 58 // 2 and cm.column_names[3:5] == ["cm_0_0", "cm_0_1"]
+
+
+def test_challenge_features_leave_out_what_cm_cannot_take(study):
+    cm, _ = io.read_table(study / "results/features/cm/challenge.parquet")
+    rdf, _ = io.read_table(study / "results/features/rdf/challenge.parquet")
+    assert list(rdf["id"]) == ["T01-IC55-relaxed", "T02-FCC-S-55", "T03-IC147-Ag"]
+    assert list(cm["id"]) == ["T01-IC55-relaxed", "T02-FCC-S-55"]  # 147 atoms > d = 57
+
+
+def test_tables_have_the_documented_columns(study):
+    table1 = pd.read_csv(study / "results/tables/table1.csv")
+    assert list(table1.columns) == ["model", "cv_score", "val_score", "test_score", "paper_cv", "paper_test"]
+    assert list(table1["model"]) == ["CM", "RDF1", "RDF2", "RDF3"]
+    assert table1[["cv_score", "val_score", "test_score"]].apply(lambda c: c.between(0, 1)).all().all()
+    scores = pd.read_csv(study / "results/tables/challenge_scores.csv")
+    assert list(scores.columns) == ["model", "n", "s", "s_tolerant", "paper_s", "paper_s_tolerant"]
+    assert dict(zip(scores["model"], scores["n"])) == {"CM": 2, "RDF1": 3, "RDF2": 3, "RDF3": 3}
+    assert (scores["s_tolerant"] >= scores["s"]).all()
+    s1 = pd.read_csv(study / "results/tables/table_s1.csv")
+    assert len(s1) == 4 and set(s1["model"]) == {"CM", "RDF3"}
+    probabilities = pd.read_csv(study / "results/tables/challenge_probabilities_RDF3.csv")
+    classes = probabilities.columns[2:]
+    assert np.allclose(probabilities[classes].sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_every_job_logged_and_timed(study):
+    logs = list((study / "results/logs").rglob("*.log"))
+    benchmarks = list((study / "results/benchmarks").rglob("*.tsv"))
+    assert len(logs) == len(benchmarks) > 100
+    assert re.search(r"epoch \{.*validation_loss", (study / "results/logs/train_model/RDF3.log").read_text())
+
+
+def test_one_entry_edit_reruns_only_that_structure(study, tmp_path):
+    workdir = copy_workflow(tmp_path)
+    (workdir / "results").symlink_to(study / "results")  # reuse outputs without touching them
+    (workdir / ".snakemake").symlink_to(study / ".snakemake")
+    catalog_file = workdir / "config/test-structures.yaml"
+    catalog_file.write_text(catalog_file.read_text().replace("radius: 1.8}", "radius: 1.81}"))
+    dry = snakemake(workdir, "-n", "--cores", "2", "--rerun-triggers", "params", "input").stdout
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", dry, re.MULTILINE))
+    assert counts["build_structure"] == "1" and "FCC-S-43" in dry
+    assert counts["augment"] == "2"  # its two shards, not the other structures'
