@@ -47,7 +47,7 @@ def test_feature_files_have_the_documented_layout(study):
     table = pq.read_table(study / "results/features/rdf/IC-13/shard-1.parquet")
     names = table.column_names
     assert names[:3] == ["id", "class", "replica"]
-    assert names[3] == "rdf_0.0020" and "rdf_1.0000" in names and names[-1] == "rdf_20.0000"
+    assert names[3] == "rdf_0.0020" and "rdf_1.0000" in names and names[-1] == "rdf_21.0000"
     assert all(str(table.schema.field(n).type) == "float" for n in names[3:])
     assert json.loads(table.schema.metadata[b"npshape"])["settings"]["sigma_angstrom"] == 0.2
     # replicas 12..23 of 24 in shard 1 of 2

@@ -55,6 +55,7 @@ MODELS = list(MODEL_DESCRIPTORS)
 
 wildcard_constraints:
     model="|".join(MODELS),
+    descriptor="cm|rdf|drdf",
     k=r"\d+",
     fold=r"\d+",
 
@@ -70,8 +71,8 @@ def feature_shards(descriptor):
 
 
 def model_features(wildcards):
-    """Return the feature files a model learns from, keyed by descriptor (rdf before drdf)."""
-    return {descriptor: feature_shards(descriptor) for descriptor in MODEL_DESCRIPTORS[wildcards.model]}
+    """Return the assembled feature matrices a model learns from, keyed by descriptor (rdf before drdf)."""
+    return {d: f"results/datasets/{d}.npy" for d in MODEL_DESCRIPTORS[wildcards.model]}
 
 
 def challenge_features(wildcards):

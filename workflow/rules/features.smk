@@ -64,3 +64,17 @@ rule featurize_challenge:
         settings=config["descriptors"],
     script:
         "../scripts/featurize_challenge.py"
+
+
+rule assemble_features:
+    input:
+        lambda w: feature_shards(w.descriptor),
+    output:
+        matrix="results/datasets/{descriptor}.npy",
+        row_keys="results/datasets/{descriptor}.keys.parquet",
+    log:
+        "results/logs/assemble_features/{descriptor}.log",
+    benchmark:
+        "results/benchmarks/assemble_features/{descriptor}.tsv"
+    script:
+        "../scripts/assemble_features.py"

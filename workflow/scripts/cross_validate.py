@@ -5,7 +5,7 @@ from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
 model, fold = snakemake.wildcards.model, int(snakemake.wildcards.fold)
-keys, X, _ = dataset.read_features({d: snakemake.input[d] for d in models.MODEL_DESCRIPTORS[model]})
+keys, X, _ = dataset.read_matrices({d: snakemake.input[d] for d in models.MODEL_DESCRIPTORS[model]})
 rows = evaluation.assign_splits(keys, io.read_table(snakemake.input.splits)[0])
 trained = json.loads(open(snakemake.input.metadata).read())
 settings = models.TrainingSettings.from_config(snakemake.params.training)

@@ -4,7 +4,7 @@ from npshape.logs import log_to
 log = log_to(snakemake.log[0])
 model = snakemake.wildcards.model
 descriptors = models.MODEL_DESCRIPTORS[model]
-keys, X, descriptor_settings = dataset.read_features({d: snakemake.input[d] for d in descriptors})
+keys, X, descriptor_settings = dataset.read_matrices({d: snakemake.input[d] for d in descriptors})
 rows = evaluation.assign_splits(keys, io.read_table(snakemake.input.splits)[0])
 classes = sorted(rows["class"].unique())
 settings = models.TrainingSettings.from_config(snakemake.params.training)

@@ -12,16 +12,17 @@ normalised profile (a sum of Gaussian derivatives), not a finite difference.
 Two implementations share one contract and one peak finder (``first_peak``):
 
 - ``rdf_profiles_direct`` sums every pair's Gaussian on every grid point: the reference.
-- ``rdf_profiles`` is the fast path. Each pair's weight goes to the nearest node of a
-  lattice of step h = 2 × (fine grid step) in r̃, with the Taylor moments Σ w f^m
-  (m = 0..4) of its offset f from that node; the moments are convolved with the Gaussian
-  and its derivatives by FFT, using their analytic frequency response; the fine grid is
-  read by band-limited interpolation and the coarse grid by decimation. Neglected terms
-  are below TRUNCATION_BOUND of the local peak height, which ``rdf_profiles`` checks for
-  every structure from its R_NN1 (``ValueError`` outside the exact range).
+- ``rdf_profiles`` is the fast path. Each pair goes to the nearest node of a fine lattice
+  (step h = 2 × the grid's fine step, in r̃) with the Taylor moments Σ w f^m, m = 0..4,
+  of its offset f from the node. The moments are re-expanded about the nodes of a coarse
+  lattice (the grid's coarse step) to higher order, then convolved with the Gaussian and
+  its derivatives by FFT, using their analytic frequency response: the coarse part of the
+  grid is read on the lattice, the fine part by band-limited interpolation. Neglected
+  terms stay below TRUNCATION_BOUND of the local peak height; ``rdf_profiles`` checks
+  this for every structure from its R_NN1 (``ValueError`` outside the exact range).
 """
 
-from math import factorial, gcd, pi, sqrt
+from math import comb, factorial, pi, sqrt
 
 import numpy as np
 from scipy.fft import next_fast_len
@@ -32,36 +33,39 @@ SIGMA_ANGSTROM = 0.2  # paper: r-independent Gaussian width σ0
 FINE_STEP = 0.002  # r̃ step up to FINE_MAX (paper)
 FINE_MAX = 3.0
 COARSE_STEP = 0.02  # r̃ step beyond FINE_MAX (paper)
-# r̃ = 20 is 54 Å for Pt (R_NN1 = 2.7 Å) and 50 Å for R_NN1 = 2.5 Å: every pair of the
-# largest challenge structures (561-atom icosahedron, 21 Å across; BCB helix and
-# icosahedral rods, up to ~50 Å long) lies inside the profile with its Gaussian tails.
-R_MAX_DEFAULT = 20.0
+# The longest challenge structure, the relaxed Pt126 Boerdijk-Coxeter-Bernal helix, has
+# pairs out to r̃ = 20.08 (53.5 Å, R_NN1 = 2.67 Å); r̃ = 21 holds them with their Gaussian
+# tails (5σ̃ = 0.37). The next longest reach r̃ = 13.0 (Pt175 helix) and 11.2 (rod of three
+# Pt55), the 561-atom icosahedron 9.7, the training structures at most 8.2 (Pt181 decahedron).
+R_MAX_DEFAULT = 21.0
 
 # The first peak is the first local maximum of g reaching FIRST_PEAK_MIN_FRACTION of the
 # largest value of g up to FIRST_PEAK_SEARCH_FACTOR × (shortest distance): a bump made by
 # a few anomalously short pairs (an adatom, a distorted vertex) is passed over. The
 # reference is the maximum near the first shells, not the global maximum, because the
 # global maximum of this unnormalised profile grows with size faster than the first peak
-# (561-atom icosahedron: 5x the first peak), so a fixed fraction of it would eventually
-# pass over the nearest-neighbour peak itself.
+# (2.7 times it for the 561-atom icosahedron, 5.2 times for a 1688-atom fcc cube: about as
+# n^(1/3)), so a fixed fraction of it would eventually pass over the nearest-neighbour peak.
 FIRST_PEAK_MIN_FRACTION = 0.1
 FIRST_PEAK_SEARCH_FACTOR = 1.5
 # exp(-8.5²/2) = 2e-16: pairs further than this from a point add nothing at float64 precision
 GAUSSIAN_REACH_SIGMAS = 8.5
 _PEAK_BINS_PER_SIGMA = 4  # resolution of the histogram that brackets the first peak
 _PEAK_MAX_ITERATIONS = 50
-_PEAK_TOLERANCE_SIGMAS = 1e-6  # Halley's method: a step this small leaves an error ~ step³
-_PEAK_WANDER_SIGMAS = 2.0  # how far the refinement may move from the histogram's peak
+_PEAK_TOLERANCE_SIGMAS = 1e-4  # Halley's method: a step this small leaves an error ~ step³
 
-# Fast path: Taylor moments of order 0..TAYLOR_ORDER on nodes DEPOSIT_STRIDE fine steps
-# apart. The neglected terms (Taylor remainder; Gaussian spectrum beyond the decimated
-# band) stay below TRUNCATION_BOUND of the local peak height for R_NN1 up to 3.98 Å on
-# the paper's grid; FFT padding holds from FIRST_PEAK_MIN_ANGSTROM.
+# Fast path. Moments of order 0..TAYLOR_ORDER on fine nodes DEPOSIT_STRIDE grid steps
+# apart; the neglected terms (Taylor remainders, Gaussian spectrum beyond the coarse
+# lattice's band) stay below TRUNCATION_BOUND of the local peak height for R_NN1 up to
+# 3.98 Å on the paper's grid. FFT padding holds from FIRST_PEAK_MIN_ANGSTROM.
 DEPOSIT_STRIDE = 2
 TAYLOR_ORDER = 4
 TRUNCATION_BOUND = 1e-8
 FIRST_PEAK_MIN_ANGSTROM = 1.5
-_BATCH_PAIRS = 1 << 17  # pairs per batch of structures: one FFT call for many, arrays in cache
+# Structures per batch: enough to share each numpy call, few enough to stay in cache.
+_BATCH_PAIRS = 1 << 17
+_BATCH_STRUCTURES = 16
+_HEAP_BLOCK_BYTES = 16 << 20  # larger than any working array of a batch, below glibc's 32 MB cap
 _MAGIC_ROUND = 1.5 * 2.0**52  # x + M - M rounds x to an integer held in the mantissa of M
 _MAGIC_BITS = np.array(_MAGIC_ROUND).view(np.int64)
 
@@ -138,9 +142,9 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
     The height is that of h(r) = Σ_{i<j} w_ij exp(-(r - r_ij)² / 2σ²), which is g(r)
     times σ√(2π)/2. The first peak is the first local maximum of h reaching
     FIRST_PEAK_MIN_FRACTION of the largest value of h up to FIRST_PEAK_SEARCH_FACTOR ×
-    (shortest distance). A Gaussian-smoothed histogram brackets it; Halley's method on
-    the exact pair sums then converges to it (to ~1e-12 Å). Each structure's result is
-    independent of the others passed with it.
+    (shortest distance). That choice is made on a Gaussian-smoothed histogram (within
+    ~1% of h); Halley's method on the exact pair sums then climbs to the maximum (to
+    ~1e-12 Å). Each structure's result is independent of the others passed with it.
 
     Parameters
     ----------
@@ -159,21 +163,30 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
     sigma = float(sigma_angstrom)
     reach = GAUSSIAN_REACH_SIGMAS * sigma
 
-    # The pairs that shape g up to the end of the search range, as flat arrays.
+    # The pairs that shape g up to the end of the search range, as flat arrays sorted by row.
     d_min = d.min(axis=1)
     chosen = np.flatnonzero(d < (FIRST_PEAK_SEARCH_FACTOR * d_min + reach)[:, None])
-    rows = chosen // n_pairs
+    rows = _rows_of(chosen, n_pairs, k)
     dist = d.ravel()[chosen]
     w = None if weights is None else np.asarray(weights, dtype=float)[chosen % n_pairs]
 
-    # Bracket: histogram from d_min - 4σ, smoothed by the Gaussian (cut at 4σ).
+    # Bracket: histogram from d_min - 4σ, with each bin's centroid, smoothed by the
+    # Gaussian (cut at 4σ): K(x - c - e) ≈ K(x - c) - e K'(x - c) for a pair e off centre c.
     bin_width = sigma / _PEAK_BINS_PER_SIGMA
     origin = d_min - 4.0 * sigma
     n_bins = int(((FIRST_PEAK_SEARCH_FACTOR - 1.0) * d_min.max() + reach + 8.0 * sigma) / bin_width) + 2
-    key = (np.arange(k) * n_bins - origin / bin_width)[rows]
-    key += dist / bin_width
-    hist = np.bincount(key.astype(np.intp), w, minlength=k * n_bins).reshape(k, n_bins)
-    profile = gaussian_filter1d(hist, _PEAK_BINS_PER_SIGMA, axis=1, mode="constant", truncate=4.0)
+    # (row offsets are added as integers, so that no structure's bins depend on its row)
+    key = dist / bin_width
+    key -= (origin / bin_width + 0.5)[rows]
+    nearest = np.rint(key)
+    key -= nearest
+    bins = nearest.astype(np.intp) + rows * n_bins
+    counts = np.bincount(bins, w, minlength=k * n_bins).reshape(k, n_bins)
+    if w is not None:
+        key *= w
+    offsets = np.bincount(bins, key, minlength=k * n_bins).reshape(k, n_bins)
+    smooth = {"sigma": _PEAK_BINS_PER_SIGMA, "axis": 1, "output": float, "mode": "constant", "truncate": 4.0}
+    profile = gaussian_filter1d(counts, **smooth) - gaussian_filter1d(offsets, order=1, **smooth)
     centres = origin[:, None] + (np.arange(n_bins) + 0.5) * bin_width
     searched = centres <= (FIRST_PEAK_SEARCH_FACTOR * d_min)[:, None]
     floor = FIRST_PEAK_MIN_FRACTION * np.where(searched, profile, 0.0).max(axis=1)
@@ -191,47 +204,72 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
     curvature = np.minimum(below - 2.0 * top + above, -1e-300)  # < 0 at a strict maximum
     start = centres[np.arange(k), at] + 0.5 * (below - above) / curvature * bin_width
 
-    # Refine on the pairs within reach of wherever the refinement may go.
-    near = np.flatnonzero(np.abs(dist - start[rows]) < reach + _PEAK_WANDER_SIGMAS * sigma)
-    rows, dist = rows[near], dist[near]
-    w = None if w is None else w[near]
-    position = start.copy()
+    position, height = _climb(start, rows, dist, w, sigma, FIRST_PEAK_SEARCH_FACTOR * d_min)
+    return (position[0], height[0]) if one else (position, height)
+
+
+def _climb(start, rows, dist, w, sigma, top):
+    """Return the local maximum of h each structure climbs to from ``start``, and its height.
+
+    Halley's method on exact sums over the candidate pairs; off the concave cap of a peak
+    (where the bracket fell on a shoulder) it walks uphill a quarter width per step. Each
+    structure stops on its own, so its result does not depend on the others.
+
+    Parameters
+    ----------
+    start : ndarray of shape (k,), Å
+    rows, dist : ndarrays of shape (n,): structure (sorted, each present) and distance (Å)
+        of the candidate pairs, which must hold every pair within reach of ``top``
+    w : ndarray of shape (n,), or None for weights 1
+    sigma : float, Å
+    top : ndarray of shape (k,), Å, the highest position the sums are exact for
+
+    Returns
+    -------
+    position, height : ndarrays of shape (k,), float64
+    """
+    k = start.size
+    first = np.searchsorted(rows, np.arange(k))
+    scaled = dist / sigma
+    sums = np.empty((4, dist.size))
+    position = start / sigma  # in units of σ from here on
     height = np.empty(k)
     active = np.ones(k, dtype=bool)
     for _ in range(_PEAK_MAX_ITERATIONS):
-        s0, s1, s2, s3 = _gaussian_moment_sums(position, rows, dist, w, sigma, k)
+        # S_m = Σ w u^m exp(-u²/2), u = (position - r_ij) / σ, per structure, m = 0..3
+        u = position[rows]
+        u -= scaled
+        np.multiply(u, u, out=sums[0])
+        sums[0] *= -0.5
+        np.exp(sums[0], out=sums[0])
+        if w is not None:
+            sums[0] *= w
+        for m in range(1, 4):
+            np.multiply(u, sums[m - 1], out=sums[m])
+        s0, s1, s2, s3 = np.add.reduceat(sums, first, axis=1)
         # σ h' = -S1, σ² h'' = S2 - S0, σ³ h''' = 3 S1 - S3
         d1, d2, d3 = -s1, s2 - s0, 3.0 * s1 - s3
         denominator = 2.0 * d2 * d2 - d1 * d3
         halley = np.divide(-2.0 * d1 * d2, denominator, out=np.zeros(k), where=denominator > 0)
-        # off the concave cap of the peak, walk uphill a quarter width at a time
-        step = np.where(d2 < 0, np.clip(halley, -0.25, 0.25), 0.25 * np.sign(d1)) * sigma
-        height[active] = s0[active]
-        position[active] += step[active]
-        active &= np.abs(step) >= _PEAK_TOLERANCE_SIGMAS * sigma
+        t = np.where(d2 < 0, np.clip(halley, -0.25, 0.25), 0.25 * np.sign(d1))
+        # the height where the step lands, from the Taylor series of h: exact once steps are small
+        height[active] = (s0 + t * (d1 + t * (d2 / 2 + t * d3 / 6)))[active]
+        position[active] += t[active]
+        active &= np.abs(t) >= _PEAK_TOLERANCE_SIGMAS
         if not active.any():
             break
     else:
         raise ValueError("first_peak: Halley iterations did not converge")
-    if np.any(np.abs(position - start) > _PEAK_WANDER_SIGMAS * sigma):
-        raise ValueError("first_peak: the refined peak left the bracket of the smoothed histogram")
-    return (position[0], height[0]) if one else (position, height)
+    position *= sigma
+    if np.any(position > top):
+        raise ValueError("first_peak: the first peak lies beyond the search range")
+    return position, height
 
 
-def _gaussian_moment_sums(position, rows, dist, w, sigma, k):
-    """Return S_m = Σ_pairs w u^m exp(-u²/2), u = (position - r_ij) / σ, per structure, m = 0..3."""
-    u = position[rows]
-    u -= dist
-    u *= 1.0 / sigma
-    e = u * u
-    e *= -0.5
-    np.exp(e, out=e)
-    if w is not None:
-        e *= w
-    ue = u * e
-    u2e = u * ue
-    u *= u2e
-    return tuple(np.bincount(rows, m, minlength=k) for m in (e, ue, u2e, u))
+def _rows_of(flat_index, n_columns, n_rows):
+    """Return the row of each sorted flat index into an array of shape (n_rows, n_columns)."""
+    first = np.searchsorted(flat_index, np.arange(n_rows + 1) * n_columns)
+    return np.repeat(np.arange(n_rows), np.diff(first))
 
 
 def first_peak_position(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
@@ -285,8 +323,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
     ----------
     positions : ndarray of shape (k, n_atoms, 3) or (n_atoms, 3), Å
     numbers : array_like of shape (n_atoms,), atomic numbers
-    grid : ndarray of shape (n_grid,), r̃ values, as made by ``rdf_grid``: a run of
-        consecutive multiples of a step s, then multiples of a coarser step q·s
+    grid : ndarray of shape (n_grid,), r̃ values as made by ``rdf_grid``: consecutive
+        multiples of a fine step s, then multiples of a coarse step q s (q even)
     sigma_angstrom : float, Gaussian width σ in r (Å)
 
     Returns
@@ -302,12 +340,16 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
     """
     x, one = _as_batch(positions, numbers)
     plan = _Plan(np.asarray(grid, dtype=float), float(sigma_angstrom))
+    # glibc's malloc gives blocks above its mmap threshold (128 kB at first) back to the
+    # system when freed, so each batch's arrays would fault their pages in afresh (15-20% of
+    # the time). Freeing one larger block raises that threshold for the process (glibc's
+    # dynamic threshold); elsewhere this costs nothing.
+    np.empty(_HEAP_BLOCK_BYTES // 8)
     n_pairs = x.shape[1] * (x.shape[1] - 1) // 2
-    batch = min(x.shape[0], max(1, _BATCH_PAIRS // n_pairs))
-    # the bounding-box diagonal bounds every distance, hence the lattice nodes a row needs
-    diameter = np.sqrt((np.ptp(x, axis=1) ** 2).sum(axis=1)).max()
-    n_nodes = max(plan.n_nodes, int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.node_step)) + 2)
-    deposit = _Deposit(batch, pair_weights(numbers), n_pairs, n_nodes)
+    batch = min(x.shape[0], _BATCH_STRUCTURES, max(1, _BATCH_PAIRS // n_pairs))
+    # the bounding-box diagonal bounds every distance, hence the nodes a structure reaches
+    diameter = np.sqrt((np.ptp(x, axis=1) ** 2).sum(axis=1))
+    deposit = _Deposit(plan, batch, pair_weights(numbers), n_pairs, diameter.max())
     g = np.empty((x.shape[0], plan.n_grid))
     dg = np.empty_like(g)
     for start in range(0, x.shape[0], batch):
@@ -317,8 +359,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
             pdist(xyz, out=row)
         r_nn1, height = first_peak(d, deposit.weights, sigma_angstrom)
         tau = plan.check(r_nn1, start)
-        moments = deposit(1.0 / (r_nn1 * plan.node_step))
-        g[start:stop], dg[start:stop] = plan.profiles(moments, tau, height)
+        sums, used = deposit(1.0 / (r_nn1 * plan.fine_node), diameter[start:stop].max() / r_nn1.min())
+        g[start:stop], dg[start:stop] = plan.profiles(sums, used, tau, height)
     return (g[0], dg[0]) if one else (g, dg)
 
 
@@ -337,16 +379,21 @@ def _as_batch(positions, numbers):
 
 
 class _Deposit:
-    """Pair distances of a batch and their Taylor moments on the r̃ lattice.
+    """Pair distances of a batch and their Taylor moments on the fine lattice.
 
     Holds the working arrays of one ``rdf_profiles`` call, reused from batch to batch
-    (fresh large arrays cost page faults). Calling it with 1 / (R_NN1 h) per structure
-    sends each pair to its nearest node b, at lattice coordinate u = r / (R_NN1 h) and
-    offset f = u - b in [-1/2, 1/2], and returns Σ w f^m per node.
+    (fresh large arrays cost page faults). A pair at fine-lattice coordinate
+    u = r / (R_NN1 h) goes to its nearest node b, offset f = u - b in [-1/2, 1/2]. Nodes
+    are stored grouped by coarse node: coarse node j holds fine nodes c j - c//2 ...
+    c j - c//2 + c - 1, c = ``plan.fine_per_coarse``.
     """
 
-    def __init__(self, batch, weights, n_pairs, n_nodes):
-        self.weights, self.n_nodes = weights, n_nodes
+    def __init__(self, plan, batch, weights, n_pairs, diameter):
+        self.plan, self.weights = plan, weights
+        c = plan.fine_per_coarse
+        reached = int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.fine_node)) + c
+        self._coarse_nodes = max(plan.n_coarse_nodes, -(-reached // c))
+        self._dirty = 0  # nodes per structure that may hold moments of an earlier batch
         self.distances = np.empty((batch, n_pairs))
         self._u = np.empty((batch, n_pairs))
         self._node = np.empty((batch, n_pairs))
@@ -357,26 +404,28 @@ class _Deposit:
         self._low.real = 1.0 if weights is None else weights
         self._high = np.empty((batch, n_pairs), dtype=complex)
         self._fourth = np.empty((batch, n_pairs))
-        self._low_sum = np.empty(batch * n_nodes, dtype=complex)
-        self._high_sum = np.empty(batch * n_nodes, dtype=complex)
-        self._fourth_sum = np.empty(batch * n_nodes)
+        shape = (batch, self._coarse_nodes * c)
+        self._sums = (np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex), np.zeros(shape))
 
-    def __call__(self, scale):
-        """Return the moment sums of the pairs in ``distances[:k]``.
+    def __call__(self, scale, extent):
+        """Return the moments of the pairs in ``distances[:k]``, summed per fine node.
 
         Parameters
         ----------
         scale : ndarray of shape (k,), 1 / (R_NN1 h), 1/Å
+        extent : float, a bound on r / R_NN1 over the batch's pairs
 
         Returns
         -------
-        low, high : ndarrays of shape (k, n_nodes), complex128: M0 + i M1 and M2 + i M3
-        fourth : ndarray of shape (k, n_nodes), float64: M4
+        sums : (low, high, fourth), of shape (k, n_coarse_nodes, c): M0 + i M1 and M2 + i M3,
+            complex128, and M4, float64
+        used : int, number of coarse nodes that can hold moments
         """
-        k = scale.size
+        k, c = scale.size, self.plan.fine_per_coarse
+        row_length = self._coarse_nodes * c
         u = np.multiply(self.distances[:k], scale[:, None], out=self._u[:k])
         node = np.add(u, _MAGIC_ROUND, out=self._node[:k])
-        first_index = np.arange(k, dtype=np.int64) * self.n_nodes
+        first_index = np.arange(k, dtype=np.int64) * row_length + c // 2
         index = np.subtract(node.view(np.int64), (_MAGIC_BITS - first_index)[:, None], out=self._index[:k])
         node -= _MAGIC_ROUND
         low, high = self._low[:k], self._high[:k]
@@ -388,64 +437,24 @@ class _Deposit:
             f *= self.weights
             high *= self.weights
             fourth *= self.weights
+        # clear only the nodes earlier batches may have reached
+        reached = min(row_length, int(extent / (self.plan.fine_node)) + c)
+        self._dirty = max(self._dirty, reached)
         sums = []
-        for values, total in ((low, self._low_sum), (high, self._high_sum), (fourth, self._fourth_sum)):
-            total = total[: k * self.n_nodes]
-            total.fill(0.0)
-            np.add.at(total, index.ravel(), values.ravel())
-            sums.append(total.reshape(k, self.n_nodes))
-        return tuple(sums)
-
-
-class _Part:
-    """One stretch of the grid read from one inverse FFT (see ``_Plan``)."""
-
-    def __init__(self, n_input, n_fft, n_band, n_out, positions, shift):
-        self.n_input, self.n_fft, self.n_out, self.positions = n_input, n_fft, n_out, positions
-        # irfft over n_out points samples the lattice every n_fft / n_out nodes; its 1/n_out
-        # must become 1/n_fft; the Gaussian's transform carries √(2π)
-        self.factor = n_out / n_fft * sqrt(2.0 * pi)
-        band = np.arange(n_band)
-        self.mirror = -band % n_fft
-        self.omega = 2.0 * pi * band / n_fft  # radians per node
-        # A pair at b + f contributes K(y - b - f) = Σ_m (-f)^m / m! K^(m)(y - b), whose
-        # transform puts (-iω)^m / m! on moment m. Moments 2j, 2j+1 share a complex DFT X,
-        # their own DFTs being (X_k ± conj X_-k) / (2, 2i): hence the weights of X_k and
-        # conj X_-k below; the last row weights the DFT of M4. ``shift`` moves the samples
-        # to the part's sub-lattice offset.
-        w = self.omega
-        taylor = [(1 - w) / 2, (1 + w) / 2, (-w**2 / 2 + w**3 / 6) / 2, (-w**2 / 2 - w**3 / 6) / 2, w**4 / 24]
-        self.coefficients = np.array(taylor) * np.exp(1j * w * shift)
-
-    def profiles(self, moments, tau):
-        """Return the profile and its derivative per node at ``positions``, shape (2, k, n_positions)."""
-        low, high, fourth = (m[:, : self.n_input] for m in moments)
-        band = self.omega.size
-        low = np.fft.fft(low, n=self.n_fft, axis=-1)
-        high = np.fft.fft(high, n=self.n_fft, axis=-1)
-        fourth = np.fft.rfft(fourth, n=self.n_fft, axis=-1)[:, :band]
-        c = self.coefficients
-        spectrum = np.empty((2, tau.size, band), dtype=complex)
-        profile = spectrum[0]
-        np.multiply(c[0], low[:, :band], out=profile)
-        profile += c[1] * np.conj(low[:, self.mirror])
-        profile += c[2] * high[:, :band]
-        profile += c[3] * np.conj(high[:, self.mirror])
-        profile += c[4] * fourth
-        profile *= tau[:, None] * np.exp(-0.5 * (tau[:, None] * self.omega) ** 2)
-        np.multiply(profile, 1j * self.omega, out=spectrum[1])
-        samples = np.fft.irfft(spectrum, n=self.n_out, axis=-1)
-        return samples[:, :, self.positions] * self.factor
+        for values, total in zip((low, high, fourth), self._sums):
+            total[:k, : self._dirty] = 0.0
+            np.add.at(total[:k].reshape(-1), index.ravel(), values.ravel())
+            sums.append(total[:k].reshape(k, self._coarse_nodes, c))
+        return sums, -(-reached // c)
 
 
 class _Plan:
-    """FFT sizes and read-out positions of ``rdf_profiles`` for one grid and σ.
+    """Lattices, FFT sizes and read-out positions of ``rdf_profiles`` for one grid and σ.
 
-    The grid lies on a lattice j·s (s its smallest spacing). Its leading run of
-    consecutive points (the fine part) comes from an inverse FFT upsampled to step s;
-    the rest (the coarse part, on a sub-lattice o + q·m) from an inverse FFT decimated
-    to step q·s. Moments sit on nodes h = DEPOSIT_STRIDE·s apart; the Gaussian is
-    τ = σ̃ / h nodes wide, allowed between ``tau_min`` (accuracy) and ``tau_max`` (padding).
+    The grid is j·s for consecutive j (the fine part), then multiples of q·s (the coarse
+    part). Moments are deposited on fine nodes h = DEPOSIT_STRIDE·s apart and re-expanded
+    about coarse nodes H = q·s apart. The Gaussian is τ = σ̃ / H coarse nodes wide,
+    allowed between ``tau_min`` (accuracy) and ``tau_max`` (FFT padding).
     """
 
     def __init__(self, grid, sigma):
@@ -453,71 +462,135 @@ class _Plan:
             raise ValueError("grid must be increasing, positive and have at least 2 points")
         step = np.diff(grid).min()
         index = np.rint(grid / step).astype(np.int64)
-        if np.max(np.abs(grid / step - index)) > 1e-6:
-            raise ValueError("rdf_profiles needs grid points on a lattice of their smallest spacing; use rdf_profiles_direct")
-        p = DEPOSIT_STRIDE
-        self.sigma, self.n_grid, self.node_step = sigma, grid.size, p * step
         n_fine = int(np.argmax(np.append(np.diff(index) != 1, True))) + 1
         fine, coarse = index[:n_fine], index[n_fine:]
-        q = int(np.gcd.reduce(np.diff(index[n_fine - 1 :]))) if coarse.size else p
+        p = DEPOSIT_STRIDE
+        q = int(coarse[0] - fine[-1]) if coarse.size else p  # coarse step, in fine steps
+        if np.max(np.abs(grid / step - index)) > 1e-6 or np.any(coarse % q) or np.any(np.diff(coarse) != q) or q % p:
+            raise ValueError(
+                "rdf_profiles needs a grid from rdf_grid whose coarse_step is an even multiple of "
+                "fine_step and divides fine_max; use rdf_profiles_direct"
+            )
+        c = q // p
+        self.sigma, self.n_grid, self.fine_node, self.coarse_node = sigma, grid.size, p * step, q * step
+        self.fine_per_coarse = c
 
-        # Narrowest kernel: the Taylor remainder for offsets up to half a node,
-        # 1.09 (1/2τ)^5 / √5! (Cramér's bound on Hermite functions), and the Gaussian's
-        # spectrum beyond the decimated band, exp(-(τ π p/q)² / 2), below TRUNCATION_BOUND.
-        order = TAYLOR_ORDER + 1
-        taylor_tau = 0.5 / (TRUNCATION_BOUND * sqrt(factorial(order)) / 1.09) ** (1.0 / order)
-        alias_tau = sqrt(-2.0 * np.log(TRUNCATION_BOUND)) * q / (pi * p) if coarse.size else 0.0
-        self.tau_min = max(taylor_tau, alias_tau)
-        self.tau_max = sigma / (FIRST_PEAK_MIN_ANGSTROM * self.node_step)
+        # Narrowest kernel: the Taylor remainders, 1.09 (a/τ)^(L+1) / √(L+1)! (Cramér's bound
+        # on Hermite functions) for offsets up to a = half a fine node, order L = TAYLOR_ORDER,
+        # and the Gaussian's spectrum beyond the coarse lattice's band, exp(-(π τ)² / 2).
+        self.tau_min = max(
+            _taylor_width(0.5 / c, TAYLOR_ORDER), sqrt(-2.0 * np.log(TRUNCATION_BOUND)) / pi
+        )
+        self.tau_max = sigma / (FIRST_PEAK_MIN_ANGSTROM * self.coarse_node)
+        # Re-expansion about coarse nodes (offsets up to half a coarse node, a little more
+        # for even c): the lowest order that keeps its remainder within the bound.
+        order = TAYLOR_ORDER
+        while _taylor_width((c // 2 + 0.5) / c, order) > self.tau_min:
+            order += 1
+        self.order = order
+        # Fine moment l at sub-node offset t/c (coarse nodes) adds C(m, l) (t/c)^(m-l) c^-l
+        # to coarse moment m (its own offset f is f/c coarse nodes); moments above
+        # TAYLOR_ORDER are the neglected fine remainder.
+        t = (np.arange(c) - c // 2) / c
+        expand = np.zeros((TAYLOR_ORDER + 1, c, order + 1))
+        for m in range(order + 1):
+            for l in range(min(m, TAYLOR_ORDER) + 1):
+                expand[l, :, m] = comb(m, l) * t ** (m - l) / c**l
+        # columns in the memory order of (M0, M1) and (M2, M3) pairs per sub-node, then M4
+        self._expand = (
+            expand[0:2].transpose(2, 1, 0).reshape(order + 1, 2 * c),
+            expand[2:4].transpose(2, 1, 0).reshape(order + 1, 2 * c),
+            expand[4].T,
+        )
 
-        # Pad each FFT by the widest kernel's reach, so no read-out sees a wrapped-around
-        # pair, and keep the fine part's band where the narrowest kernel's spectrum is above
-        # 1e-18 (τω < 9.1).
+        # Pad each FFT by the widest kernel's reach, so no read-out sees a wrapped-around pair.
         reach = int(np.ceil(GAUSSIAN_REACH_SIGMAS * self.tau_max)) + 1
-        n_input = fine[-1] // p + reach + 1
-        n_fft = next_fast_len(n_input + reach)
-        n_band = min(n_fft // 2, int(9.1 * n_fft / (2 * pi * self.tau_min)) + 1)
-        self.parts = [_Part(n_input, n_fft, n_band, p * n_fft, fine, 0.0)]
-        self.n_nodes = n_input
+        n_input = int(fine[-1] // q) + reach + 1
+        n_fft = next_fast_len(n_input + reach, real=True)
+        # the fine part: interpolated to step s, i.e. q samples per coarse node
+        self.parts = [_Part(n_input, n_fft, q * n_fft, fine, slice(0, n_fine), order, self.coarse_node)]
+        self.n_coarse_nodes = n_input
         if coarse.size:
-            offset = int(coarse[0] % q)
-            # coarse read-outs lie past the fine part, where pairs wrapped round from the far
-            # end of a shorter transform would land; n_fft·p/q must be whole
-            n_input = int(index[-1] // p) + reach + 1
-            unit = q // gcd(q, p)
-            n_fft = unit * next_fast_len(-(-(n_input + max(0, reach - int(coarse[0] // p))) // unit))
-            n_out = n_fft * p // q
-            # the decimated band stops short of its Nyquist coefficient, which irfft takes as real
-            self.parts.append(_Part(n_input, n_fft, n_out // 2, n_out, (coarse - offset) // q, offset / p))
-            self.n_nodes = n_input
+            n_input = int(coarse[-1] // q) + reach + 1
+            # coarse read-outs lie past the fine part, where pairs wrapped round from the far end land
+            n_fft = next_fast_len(n_input + max(0, reach - int(coarse[0] // q)), real=True)
+            self.parts.append(_Part(n_input, n_fft, n_fft, coarse // q, slice(n_fine, None), order, self.coarse_node))
+            self.n_coarse_nodes = n_input
 
     def check(self, r_nn1, first_row):
-        """Return σ̃ in lattice nodes, shape (k,); raise ValueError where the result would not be exact."""
-        tau = self.sigma / (r_nn1 * self.node_step)
+        """Return σ̃ in coarse nodes, shape (k,); raise ValueError where the result would not be exact."""
+        tau = self.sigma / (r_nn1 * self.coarse_node)
         bad = (tau < self.tau_min) | (tau > self.tau_max)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            low, high = (self.sigma / (t * self.node_step) for t in (self.tau_max, self.tau_min))
+            low, high = (self.sigma / (t * self.coarse_node) for t in (self.tau_max, self.tau_min))
             raise ValueError(
                 f"structure {first_row + row}: R_NN1 = {r_nn1[row]:.3f} A is outside {low:.2f}-{high:.2f} A, "
                 "where rdf_profiles is exact on this grid; use rdf_profiles_direct"
             )
         return tau
 
-    def profiles(self, moments, tau, height):
-        """Return g and dg/dr̃ on the grid from the moment sums.
+    def profiles(self, fine_sums, used, tau, height):
+        """Return g and dg/dr̃ on the grid from the fine moment sums.
 
         Parameters
         ----------
-        moments : (low, high, fourth) from ``_Deposit``, each of shape (k, n_nodes)
-        tau : ndarray of shape (k,), σ̃ in lattice nodes
+        fine_sums : (low, high, fourth) from ``_Deposit``
+        used : int, number of coarse nodes that can hold moments (the rest are 0)
+        tau : ndarray of shape (k,), σ̃ in coarse nodes
         height : ndarray of shape (k,), first-peak height in the units of the moments
 
         Returns
         -------
         g, dg : ndarrays of shape (k, n_grid), float64
         """
-        samples = np.concatenate([part.profiles(moments, tau) for part in self.parts], axis=-1)
-        samples /= height[:, None]
-        samples[1] /= self.node_step
-        return samples[0], samples[1]
+        k, used = tau.size, min(used, self.n_coarse_nodes)
+        # moments about coarse nodes, shape (k, order + 1, n_coarse_nodes)
+        moments = np.zeros((k, self.order + 1, self.n_coarse_nodes))
+        for sums, expand in zip(fine_sums, self._expand):
+            sub_nodes = sums[:, :used].view(float).reshape(k, used, -1)
+            moments[:, :, :used] += expand @ sub_nodes.transpose(0, 2, 1)
+        g = np.empty((k, self.n_grid))
+        dg = np.empty_like(g)
+        for part in self.parts:
+            part.profiles(moments, tau, height, g, dg)
+        return g, dg
+
+
+def _taylor_width(offset, order):
+    """Return the narrowest Gaussian (in nodes) whose Taylor remainder after ``order`` stays within TRUNCATION_BOUND.
+
+    The remainder for an offset a is at most 1.09 (a/τ)^(order+1) / √((order+1)!) of the peak.
+    """
+    n = order + 1
+    return offset / (TRUNCATION_BOUND * sqrt(factorial(n)) / 1.09) ** (1.0 / n)
+
+
+class _Part:
+    """One stretch of the grid (columns ``columns``), read from one inverse FFT of the coarse-node moments."""
+
+    def __init__(self, n_input, n_fft, n_out, positions, columns, order, coarse_node):
+        self.n_input, self.n_fft, self.n_out = n_input, n_fft, n_out
+        self.positions, self.columns = positions, columns
+        # irfft over n_out points has 1/n_out where the convolution needs 1/n_fft; the
+        # Gaussian's transform carries √(2π)
+        self.factor = n_out / n_fft * sqrt(2.0 * pi)
+        # up to the coarse lattice's Nyquist frequency, which irfft would take as real
+        self.omega = 2.0 * pi * np.arange(n_fft // 2) / n_fft  # radians per coarse node
+        self.derivative = 1j * self.omega / coarse_node  # d/dr̃
+        # A pair at b + f contributes K(y - b - f) = Σ_m (-f)^m / m! K^(m)(y - b): the
+        # transform puts (-iω)^m / m! on moment m
+        m = np.arange(order + 1)[:, None]
+        self.taylor = (-1j * self.omega) ** m / np.array([factorial(i) for i in m.ravel()])[:, None]
+
+    def profiles(self, moments, tau, height, g, dg):
+        """Write g and dg/dr̃ of this stretch into its columns of ``g`` and ``dg`` (shape (k, n_grid))."""
+        band = self.omega.size
+        spectrum = np.fft.rfft(moments[:, :, : self.n_input], n=self.n_fft, axis=-1)[:, :, :band]
+        both = np.empty((2, tau.size, band), dtype=complex)
+        profile = np.einsum("kmb,mb->kb", spectrum, self.taylor, out=both[0])
+        profile *= (tau * self.factor / height)[:, None] * np.exp(-0.5 * (tau[:, None] * self.omega) ** 2)
+        np.multiply(profile, self.derivative, out=both[1])
+        samples = np.fft.irfft(both, n=self.n_out, axis=-1)
+        g[:, self.columns] = samples[0][:, self.positions]
+        dg[:, self.columns] = samples[1][:, self.positions]
