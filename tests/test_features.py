@@ -73,3 +73,15 @@ def test_augmentation_shard_round_trip(replicas, tmp_path):
     (tmp_path / "bad.parquet").write_bytes(b"PAR1garbage")
     with pytest.raises(ValueError, match="bad.parquet"):
         io.read_replicas(tmp_path / "bad.parquet")
+
+
+def test_assembled_matrix_round_trip_and_truncation(replicas, tmp_path):
+    names, values = features.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    keys = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)[dataset.KEY_COLUMNS]
+    path = tmp_path / "rdf.npy"
+    dataset.write_matrix(keys, values, SETTINGS["rdf"], path)
+    keys_back, X, settings = dataset.read_matrix(path)
+    assert X.tobytes() == values.tobytes() and keys_back.equals(keys) and settings == SETTINGS["rdf"]
+    path.write_bytes(path.read_bytes()[:-1000])
+    with pytest.raises(ValueError, match="rdf.npy"):
+        dataset.read_matrix(path)

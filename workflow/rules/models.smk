@@ -1,5 +1,8 @@
 # Stage 3: splits, the four classifiers, cross-validation folds, the architecture scan,
 # and class probabilities of the challenge structures.
+# Training jobs keep Snakemake's default of one thread (so one BLAS thread): the rounding of
+# a multi-threaded matrix product can depend on the thread count, and predictions must not
+# depend on --cores. Parallelism comes from the many independent fits (models, folds, scan).
 
 
 rule make_splits:
@@ -33,7 +36,6 @@ rule train_model:
     params:
         training=config["models"],
         seed=config["seed"],
-    threads: 2
     script:
         "../scripts/train_model.py"
 
@@ -51,7 +53,6 @@ rule cross_validate:
         "results/benchmarks/cross_validate/{model}/fold-{fold}.tsv"
     params:
         training=config["models"],
-    threads: 2
     script:
         "../scripts/cross_validate.py"
 
@@ -69,7 +70,6 @@ rule scan_architecture:
     params:
         training=config["models"],
         folds=config["splits"]["cv_folds"],
-    threads: 2
     script:
         "../scripts/scan_architecture.py"
 
