@@ -96,3 +96,22 @@ def test_one_entry_edit_reruns_only_that_structure(study, tmp_path):
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", dry, re.MULTILINE))
     assert counts["build_structure"] == "1" and "FCC-S-43" in dry
     assert counts["augment"] == "2"  # its two shards, not the other structures'
+
+
+def test_dry_run_lists_one_job_per_structure_and_shard(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    dry = snakemake(workdir, "-n", "--cores", "2").stdout
+    counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", dry, re.MULTILINE)}
+    catalog = yaml.safe_load((workdir / "config/test-structures.yaml").read_text())
+    config = yaml.safe_load((workdir / "config/test.yaml").read_text())
+    n_train, shards = len(catalog["train"]), config["augmentation"]["shards"]
+    assert counts["build_structure"] == n_train + len(catalog["challenge"])
+    assert counts["augment"] == counts["featurize_rdf"] == counts["featurize_cm"] == n_train * shards
+    assert counts["train_model"] == 4 and counts["cross_validate"] == 4 * config["splits"]["cv_folds"]
+
+
+def test_html_report_holds_every_table_and_figure(study):
+    snakemake(study, "--report", "results/report.html")
+    report = (study / "results/report.html").read_text(errors="replace")
+    for name in ["table1.csv", "challenge_scores.csv", "table_s1.csv", "challenge_matrix.png", "rdf_profiles.png"]:
+        assert name in report
