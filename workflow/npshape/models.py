@@ -43,6 +43,7 @@ class TrainingSettings:
     alpha: float = 1e-4
     max_epochs: int = 200
     patience: int = 10
+    tol: float = 1e-4
     random_state: int = 0
 
     @classmethod
@@ -78,7 +79,8 @@ def fit_epochs(
     """Return a fitted pipeline and its per-epoch history.
 
     With a validation set, train up to ``settings.max_epochs`` epochs and keep the epoch of
-    lowest validation loss, stopping after ``settings.patience`` epochs without improvement;
+    lowest validation loss, stopping after ``settings.patience`` epochs without lowering it by
+    more than ``settings.tol`` (scikit-learn's meaning of tol and n_iter_no_change);
     without one, train exactly ``epochs`` epochs (used by cross-validation, which reuses the
     epoch count the validation split chose, so no fold peeks at its own test data).
     """
@@ -95,10 +97,13 @@ def fit_epochs(
             proba = mlp.predict_proba(Z_validation)
             record["validation_loss"] = float(log_loss(y_validation, proba, labels=mlp.classes_))
             record["validation_accuracy"] = float(np.mean(mlp.classes_[proba.argmax(axis=1)] == y_validation))
-            if record["validation_loss"] < best_loss - 1e-6:
-                best, best_loss, since_best = copy.deepcopy(mlp), record["validation_loss"], 0
+            if record["validation_loss"] < best_loss:
+                best = copy.deepcopy(mlp)
+            if record["validation_loss"] < best_loss - settings.tol:
+                since_best = 0
             else:
                 since_best += 1
+            best_loss = min(best_loss, record["validation_loss"])
         history.append(record)
         log.info("epoch %s", json.dumps(record))
         if Z_validation is not None and since_best >= settings.patience:

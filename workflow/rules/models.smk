@@ -33,6 +33,7 @@ rule train_model:
         "results/logs/train_model/{model}.log",
     benchmark:
         "results/benchmarks/train_model/{model}.tsv"
+    priority: 10  # Table 1 before the architecture scan
     params:
         training=config["models"],
         seed=config["seed"],
@@ -51,6 +52,7 @@ rule cross_validate:
         "results/logs/cross_validate/{model}/fold-{fold}.log",
     benchmark:
         "results/benchmarks/cross_validate/{model}/fold-{fold}.tsv"
+    priority: 5
     params:
         training=config["models"],
     script:
