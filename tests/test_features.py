@@ -85,3 +85,12 @@ def test_assembled_matrix_round_trip_and_truncation(replicas, tmp_path):
     path.write_bytes(path.read_bytes()[:-1000])
     with pytest.raises(ValueError, match="rdf.npy"):
         dataset.read_matrix(path)
+
+
+def test_written_files_follow_the_umask_not_mkstemp_0600(tmp_path):
+    import os
+    path = tmp_path / "t.parquet"
+    io.write_table(features.feature_frame(["a"], ["IC"], np.zeros(1), ["x"], np.zeros((1, 1))), path, {})
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
