@@ -3,7 +3,9 @@
 Run by hand from the repository root: ``python benchmarks/descriptors.py``. It writes
 ``benchmarks/results/descriptors.md``. Every structure is featurised as the study does it:
 batches of replicas, each atom displaced by up to 0.1 Å. Times are the best of a few runs
-(the least disturbed by other processes), per replica, in one process and on one thread.
+(the least disturbed by other processes), per replica, in one process and on one thread;
+the report records the load average, since other processes on the machine make wall times
+noisy (the ratios to the floor, measured in the same process, are steadier).
 The pair distances alone (``scipy.spatial.distance.pdist``, one call per replica) are the
 floor any pair-based descriptor pays.
 """
@@ -30,7 +32,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "descriptors.md"
 DISPLACEMENT_ANGSTROM = 0.1  # augmentation amplitude of the study
 PT = 78
 SEED = 20210098
-REPEATS = 3
+REPEATS = 5
 # (label, builder) of the clusters timed; 189 atoms is the largest training structure
 CLUSTERS = (
     ("Mackay icosahedron", lambda: shapes.icosahedron(2)),
@@ -95,14 +97,19 @@ def measure(positions, grid, rng):
     return row
 
 
-def markdown(rows, grid):
-    """Return the report: machine, settings, then one table row per cluster."""
+def markdown(rows, grid, load):
+    """Return the report: machine, settings, then one table row per cluster.
+
+    ``load`` is the 1-minute load average (start, end) of the run.
+    """
     fine, coarse = int(np.sum(grid <= rdf.FINE_MAX + 1e-9)), int(np.sum(grid > rdf.FINE_MAX + 1e-9))
     lines = [
         "# Descriptor benchmark",
         "",
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}",
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores on the machine; one thread used",
+        f"- load average (1 min) at start / end of the run: {load[0]:.1f} / {load[1]:.1f} (the run adds about 1)"
+        + ("; the machine was shared with other processes, so times are noisy" if max(load) > 1.5 else ""),
         f"- Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}",
         f"- RDF grid: {grid.size} points ({fine} at step {rdf.FINE_STEP} up to r̃ = {rdf.FINE_MAX}, "
         f"{coarse} at step {rdf.COARSE_STEP} up to r̃ = {grid[-1]:g}), σ = {rdf.SIGMA_ANGSTROM} Å; "
@@ -134,12 +141,14 @@ def markdown(rows, grid):
 def main():
     grid = rdf.rdf_grid()
     rng = np.random.default_rng(SEED)
+    load = [os.getloadavg()[0]]
     rows = []
     for label, build in CLUSTERS:
         rows.append(measure(build(), grid, rng))
         print(f"{label}, {rows[-1]['atoms']} atoms: {1 / rows[-1]['fast']:,.0f} replicas/s", flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(markdown(rows, grid))
+    load.append(os.getloadavg()[0])
+    RESULTS.write_text(markdown(rows, grid, load))
     print(f"wrote {RESULTS}")
 
 

@@ -140,6 +140,25 @@ def test_batch_gives_each_structure_its_own_result():
         np.testing.assert_array_equal(dg[row], dg_one)
 
 
+def test_batch_of_structures_of_different_extents():
+    """Structures whose FFTs differ in length (bond lengths, a detached fragment) in one batch.
+
+    Each is bit for bit what it is alone, and equal to the direct sum.
+    """
+    base = icosahedron(3)
+    positions = np.stack([displaced(base * s, seed) for seed, s in enumerate((0.7, 1.0, 1.35, 1.0))])
+    positions[3, :13] += [30.0, 0.0, 0.0]  # the core, 30 Å away: pairs out to r̃ ≈ 15
+    numbers = core_shell_numbers(55, 13)
+    g, dg = rdf_profiles(positions, numbers, GRID)
+    for row in range(len(positions)):
+        g_one, dg_one = rdf_profiles(positions[row], numbers, GRID)
+        np.testing.assert_array_equal(g[row], g_one)
+        np.testing.assert_array_equal(dg[row], dg_one)
+    g_direct, dg_direct = rdf_profiles_direct(positions, numbers, GRID)
+    assert np.abs(g - g_direct).max() <= 1e-6
+    assert np.abs(dg - dg_direct).max() <= 1e-6
+
+
 # --- closed forms
 
 

@@ -17,7 +17,9 @@ Two implementations share one contract and one peak finder (``first_peak``):
   of its offset f from the node. The moments are re-expanded about the nodes of a coarse
   lattice (the grid's coarse step) to higher order, then convolved with the Gaussian and
   its derivatives by FFT, using their analytic frequency response: the coarse part of the
-  grid is read on the lattice, the fine part by band-limited interpolation. Neglected
+  grid is read on the lattice, the fine part by band-limited interpolation. Each
+  structure's FFTs are only as long as its own kernel width and pairs need (structures
+  with the same lengths share one call). Neglected
   terms stay below TRUNCATION_BOUND of the local peak height; ``rdf_profiles`` checks
   this for every structure from its R_NN1 (``ValueError`` outside the exact range).
 """
@@ -57,7 +59,8 @@ _PEAK_TOLERANCE_SIGMAS = 1e-4  # Halley's method: a step this small leaves an er
 # Fast path. Moments of order 0..TAYLOR_ORDER on fine nodes DEPOSIT_STRIDE grid steps
 # apart; the neglected terms (Taylor remainders, Gaussian spectrum beyond the coarse
 # lattice's band) stay below TRUNCATION_BOUND of the local peak height for R_NN1 up to
-# 3.98 Å on the paper's grid. FFT padding holds from FIRST_PEAK_MIN_ANGSTROM.
+# 3.98 Å on the paper's grid. The coarse nodes kept hold every pair within reach of the
+# grid for R_NN1 from FIRST_PEAK_MIN_ANGSTROM.
 DEPOSIT_STRIDE = 2
 TAYLOR_ORDER = 4
 TRUNCATION_BOUND = 1e-8
@@ -359,8 +362,9 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
             pdist(xyz, out=row)
         r_nn1, height = first_peak(d, deposit.weights, sigma_angstrom)
         tau = plan.check(r_nn1, start)
-        sums, used = deposit(1.0 / (r_nn1 * plan.fine_node), diameter[start:stop].max() / r_nn1.min())
-        g[start:stop], dg[start:stop] = plan.profiles(sums, used, tau, height)
+        extent = diameter[start:stop] / r_nn1
+        sums = deposit(1.0 / (r_nn1 * plan.fine_node), extent.max())
+        g[start:stop], dg[start:stop] = plan.profiles(sums, tau, height, extent)
     return (g[0], dg[0]) if one else (g, dg)
 
 
@@ -417,9 +421,8 @@ class _Deposit:
 
         Returns
         -------
-        sums : (low, high, fourth), of shape (k, n_coarse_nodes, c): M0 + i M1 and M2 + i M3,
-            complex128, and M4, float64
-        used : int, number of coarse nodes that can hold moments
+        sums : (low, high, fourth), float64, per coarse node that can hold moments: M0, M1
+            and M2, M3 of its fine nodes, shape (k, n_nodes, 2 c) each, and M4, (k, n_nodes, c)
         """
         k, c = scale.size, self.plan.fine_per_coarse
         row_length = self._coarse_nodes * c
@@ -440,12 +443,13 @@ class _Deposit:
         # clear only the nodes earlier batches may have reached
         reached = min(row_length, int(extent / (self.plan.fine_node)) + c)
         self._dirty = max(self._dirty, reached)
+        used = -(-reached // c)
         sums = []
         for values, total in zip((low, high, fourth), self._sums):
             total[:k, : self._dirty] = 0.0
             np.add.at(total[:k].reshape(-1), index.ravel(), values.ravel())
-            sums.append(total[:k].reshape(k, self._coarse_nodes, c))
-        return sums, -(-reached // c)
+            sums.append(total[:k].reshape(k, self._coarse_nodes, c)[:, :used].view(float))
+        return sums
 
 
 class _Plan:
@@ -454,7 +458,7 @@ class _Plan:
     The grid is j·s for consecutive j (the fine part), then multiples of q·s (the coarse
     part). Moments are deposited on fine nodes h = DEPOSIT_STRIDE·s apart and re-expanded
     about coarse nodes H = q·s apart. The Gaussian is τ = σ̃ / H coarse nodes wide,
-    allowed between ``tau_min`` (accuracy) and ``tau_max`` (FFT padding).
+    allowed between ``tau_min`` (accuracy) and ``tau_max`` (the coarse nodes kept).
     """
 
     def __init__(self, grid, sigma):
@@ -496,26 +500,19 @@ class _Plan:
         for m in range(order + 1):
             for l in range(min(m, TAYLOR_ORDER) + 1):
                 expand[l, :, m] = comb(m, l) * t ** (m - l) / c**l
-        # columns in the memory order of (M0, M1) and (M2, M3) pairs per sub-node, then M4
+        # rows in the memory order of (M0, M1) and (M2, M3) pairs per sub-node, then M4
         self._expand = (
-            expand[0:2].transpose(2, 1, 0).reshape(order + 1, 2 * c),
-            expand[2:4].transpose(2, 1, 0).reshape(order + 1, 2 * c),
-            expand[4].T,
+            expand[0:2].transpose(1, 0, 2).reshape(2 * c, order + 1),
+            expand[2:4].transpose(1, 0, 2).reshape(2 * c, order + 1),
+            expand[4],
         )
 
-        # Pad each FFT by the widest kernel's reach, so no read-out sees a wrapped-around pair.
-        reach = int(np.ceil(GAUSSIAN_REACH_SIGMAS * self.tau_max)) + 1
-        n_input = int(fine[-1] // q) + reach + 1
-        n_fft = next_fast_len(n_input + reach, real=True)
-        # the fine part: interpolated to step s, i.e. q samples per coarse node
-        self.parts = [_Part(n_input, n_fft, q * n_fft, fine, slice(0, n_fine), order, self.coarse_node)]
-        self.n_coarse_nodes = n_input
-        if coarse.size:
-            n_input = int(coarse[-1] // q) + reach + 1
-            # coarse read-outs lie past the fine part, where pairs wrapped round from the far end land
-            n_fft = next_fast_len(n_input + max(0, reach - int(coarse[0] // q)), real=True)
-            self.parts.append(_Part(n_input, n_fft, n_fft, coarse // q, slice(n_fine, None), order, self.coarse_node))
-            self.n_coarse_nodes = n_input
+        # The fine part is interpolated to step s, i.e. q samples per coarse node. Each
+        # structure's FFTs are as long as its own kernel (and pairs, for the coarse part) need;
+        # nodes further than the widest kernel's reach from the grid reach no read-out.
+        self.fine = _Part(fine, slice(0, n_fine), order, self.coarse_node, q)
+        self.coarse = _Part(coarse // q, slice(n_fine, None), order, self.coarse_node, 1) if coarse.size else None
+        self.n_coarse_nodes = int(index[-1] // q) + _reach(self.tau_max) + 1
 
     def check(self, r_nn1, first_row):
         """Return σ̃ in coarse nodes, shape (k,); raise ValueError where the result would not be exact."""
@@ -530,31 +527,54 @@ class _Plan:
             )
         return tau
 
-    def profiles(self, fine_sums, used, tau, height):
+    def profiles(self, fine_sums, tau, height, extent):
         """Return g and dg/dr̃ on the grid from the fine moment sums.
 
         Parameters
         ----------
         fine_sums : (low, high, fourth) from ``_Deposit``
-        used : int, number of coarse nodes that can hold moments (the rest are 0)
         tau : ndarray of shape (k,), σ̃ in coarse nodes
         height : ndarray of shape (k,), first-peak height in the units of the moments
+        extent : ndarray of shape (k,), a bound on each structure's r / R_NN1
 
         Returns
         -------
         g, dg : ndarrays of shape (k, n_grid), float64
         """
-        k, used = tau.size, min(used, self.n_coarse_nodes)
-        # moments about coarse nodes, shape (k, order + 1, n_coarse_nodes)
-        moments = np.zeros((k, self.order + 1, self.n_coarse_nodes))
-        for sums, expand in zip(fine_sums, self._expand):
-            sub_nodes = sums[:, :used].view(float).reshape(k, used, -1)
-            moments[:, :, :used] += expand @ sub_nodes.transpose(0, 2, 1)
+        k = tau.size
+        # moments about coarse nodes, shape (k, n_nodes, order + 1); nodes past n_coarse_nodes
+        # reach no read-out
+        moments = sum(sums[:, : self.n_coarse_nodes] @ expand for sums, expand in zip(fine_sums, self._expand))
         g = np.empty((k, self.n_grid))
         dg = np.empty_like(g)
-        for part in self.parts:
-            part.profiles(moments, tau, height, g, dg)
+        # A circular convolution of length L of nodes b < n is exact at the read-outs p (coarse
+        # nodes) if every such b is further than the kernel's reach from p ± L.
+        reach = _reach(tau)
+        # fine part: the nodes within reach of its last read-out
+        n = self.fine.positions[-1] // self.fine.upsample + reach + 1
+        lengths = np.array([next_fast_len(int(x), real=True) for x in n + reach])
+        for length, inputs in set(zip(lengths, n)):
+            group = np.flatnonzero((lengths == length) & (n == inputs))
+            self.fine.profiles(moments[group, :inputs], int(length), tau[group], height[group], group, g, dg)
+        if self.coarse is not None:
+            # coarse part: a structure's moments fill nodes 0 .. n - 1 (at most n_coarse_nodes),
+            # its profile ends at node n - 1 + reach; later read-outs are 0. Trailing nodes of
+            # the group that it does not fill are 0.
+            n = np.minimum(extent / self.coarse_node, self.n_coarse_nodes - 2).astype(np.int64) + 2
+            first, last = self.coarse.positions[0], self.coarse.positions[-1]
+            ends = n - 1 + reach
+            needed = np.maximum(n + reach - first, np.minimum(last, ends) + reach + 1)
+            lengths = np.array([next_fast_len(int(x), real=True) for x in needed])
+            for length in np.unique(lengths):
+                group = np.flatnonzero(lengths == length)
+                inputs = moments[group, : min(length, self.n_coarse_nodes)]
+                self.coarse.profiles(inputs, int(length), tau[group], height[group], group, g, dg, ends[group])
         return g, dg
+
+
+def _reach(tau):
+    """Return the coarse nodes beyond which a Gaussian of width ``tau`` (nodes) adds nothing at float64 precision."""
+    return np.ceil(GAUSSIAN_REACH_SIGMAS * np.asarray(tau)).astype(np.int64) + 1
 
 
 def _taylor_width(offset, order):
@@ -567,30 +587,54 @@ def _taylor_width(offset, order):
 
 
 class _Part:
-    """One stretch of the grid (columns ``columns``), read from one inverse FFT of the coarse-node moments."""
+    """One stretch of the grid, read from inverse FFTs of the coarse-node moments.
 
-    def __init__(self, n_input, n_fft, n_out, positions, columns, order, coarse_node):
-        self.n_input, self.n_fft, self.n_out = n_input, n_fft, n_out
-        self.positions, self.columns = positions, columns
+    Its columns ``columns`` of the grid are the consecutive output samples ``positions``,
+    ``upsample`` samples per coarse node.
+    """
+
+    def __init__(self, positions, columns, order, coarse_node, upsample):
+        self.positions, self.columns, self.order = positions, columns, order
+        self.coarse_node, self.upsample = coarse_node, upsample
+        self._responses = {}
+
+    def _response(self, n_fft):
+        """Return the Taylor factors (band, order + 1) and d/dr̃ factors (band,) of an FFT of length ``n_fft``."""
+        if n_fft not in self._responses:
+            # up to the coarse lattice's Nyquist frequency, which irfft would take as real
+            omega = 2.0 * pi * np.arange(n_fft // 2) / n_fft  # radians per coarse node
+            # A pair at b + f contributes K(y - b - f) = Σ_m (-f)^m / m! K^(m)(y - b): the
+            # transform puts (-iω)^m / m! on moment m
+            m = np.arange(self.order + 1)[:, None]
+            taylor = (-1j * omega) ** m / np.array([factorial(i) for i in m.ravel()])[:, None]
+            self._responses[n_fft] = omega, taylor.T.copy(), 1j * omega / self.coarse_node
+        return self._responses[n_fft]
+
+    def profiles(self, moments, n_fft, tau, height, rows, g, dg, ends=None):
+        """Write g and dg/dr̃ of this stretch into ``rows`` of ``g`` and ``dg`` (shape (k, n_grid)).
+
+        ``moments`` (len(rows), n, order + 1) are transformed over ``n_fft`` points; read-outs
+        past ``ends`` (coarse nodes, one per row), where the profile is 0, are set to 0.
+        """
+        omega, taylor, derivative = self._response(n_fft)
+        band = omega.size
+        spectrum = np.fft.rfft(moments, n=n_fft, axis=1)[:, :band]
+        both = np.empty((2, tau.size, band), dtype=complex)
+        profile = np.einsum("kbm,bm->kb", spectrum, taylor, out=both[0])
         # irfft over n_out points has 1/n_out where the convolution needs 1/n_fft; the
         # Gaussian's transform carries √(2π)
-        self.factor = n_out / n_fft * sqrt(2.0 * pi)
-        # up to the coarse lattice's Nyquist frequency, which irfft would take as real
-        self.omega = 2.0 * pi * np.arange(n_fft // 2) / n_fft  # radians per coarse node
-        self.derivative = 1j * self.omega / coarse_node  # d/dr̃
-        # A pair at b + f contributes K(y - b - f) = Σ_m (-f)^m / m! K^(m)(y - b): the
-        # transform puts (-iω)^m / m! on moment m
-        m = np.arange(order + 1)[:, None]
-        self.taylor = (-1j * self.omega) ** m / np.array([factorial(i) for i in m.ravel()])[:, None]
-
-    def profiles(self, moments, tau, height, g, dg):
-        """Write g and dg/dr̃ of this stretch into its columns of ``g`` and ``dg`` (shape (k, n_grid))."""
-        band = self.omega.size
-        spectrum = np.fft.rfft(moments[:, :, : self.n_input], n=self.n_fft, axis=-1)[:, :, :band]
-        both = np.empty((2, tau.size, band), dtype=complex)
-        profile = np.einsum("kmb,mb->kb", spectrum, self.taylor, out=both[0])
-        profile *= (tau * self.factor / height)[:, None] * np.exp(-0.5 * (tau[:, None] * self.omega) ** 2)
-        np.multiply(profile, self.derivative, out=both[1])
-        samples = np.fft.irfft(both, n=self.n_out, axis=-1)
-        g[:, self.columns] = samples[0][:, self.positions]
-        dg[:, self.columns] = samples[1][:, self.positions]
+        factor = self.upsample * sqrt(2.0 * pi)
+        profile *= (tau * factor / height)[:, None] * np.exp(-0.5 * (tau[:, None] * omega) ** 2)
+        np.multiply(profile, derivative, out=both[1])
+        n_out = self.upsample * n_fft
+        samples = np.fft.irfft(both, n=n_out, axis=-1)
+        # the positions are consecutive samples
+        first, count = int(self.positions[0]), self.positions.size
+        if ends is None:
+            values = samples[:, :, first : first + count]
+        else:
+            values = np.zeros((2, tau.size, count))
+            read = max(0, min(count, n_out - first))
+            values[:, :, :read] = samples[:, :, first : first + read]
+            values[:, self.positions > ends[:, None]] = 0.0
+        g[rows, self.columns], dg[rows, self.columns] = values
