@@ -57,8 +57,8 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 ${ACCT}
 JobCompType=jobcomp/none
-# keep finished jobs visible to squeue/scontrol for 5 min (plugin needs >=120s)
-MinJobAge=300
+# keep finished jobs visible to squeue/scontrol for an hour: the test checks their state (plugin needs >=120s)
+MinJobAge=3600
 InactiveLimit=0
 KillWait=30
 Waittime=0

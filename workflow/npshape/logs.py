@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 
@@ -12,4 +13,7 @@ def log_to(path: str) -> logging.Logger:
     sys.stderr = stream
     logging.basicConfig(stream=stream, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True)
     logging.captureWarnings(True)
-    return logging.getLogger("npshape")
+    log = logging.getLogger("npshape")
+    if "SLURM_JOB_ID" in os.environ:  # where the job ran, for cluster users' accounting and debugging
+        log.info("SLURM job %s on %s", os.environ["SLURM_JOB_ID"], os.environ.get("SLURMD_NODENAME", "?"))
+    return log

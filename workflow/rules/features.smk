@@ -11,6 +11,11 @@ rule augment:
         "results/logs/augment/{id}/shard-{k}.log",
     benchmark:
         "results/benchmarks/augment/{id}/shard-{k}.tsv"
+    group:
+        "features"
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         seed=config["seed"],
         augmentation=config["augmentation"],
@@ -28,6 +33,11 @@ rule featurize_rdf:
         "results/logs/featurize_rdf/{id}/shard-{k}.log",
     benchmark:
         "results/benchmarks/featurize_rdf/{id}/shard-{k}.tsv"
+    group:
+        "features"
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         settings=config["descriptors"]["rdf"],
     script:
@@ -43,6 +53,11 @@ rule featurize_cm:
         "results/logs/featurize_cm/{id}/shard-{k}.log",
     benchmark:
         "results/benchmarks/featurize_cm/{id}/shard-{k}.tsv"
+    group:
+        "features"
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         settings=config["descriptors"]["cm"],
     script:

@@ -34,6 +34,9 @@ rule train_model:
     benchmark:
         "results/benchmarks/train_model/{model}.tsv"
     priority: 10  # Table 1 before the architecture scan
+    resources:
+        mem_mb=training_mem_mb,
+        runtime=120,
     params:
         training=config["models"],
         seed=config["seed"],
@@ -53,6 +56,9 @@ rule cross_validate:
     benchmark:
         "results/benchmarks/cross_validate/{model}/fold-{fold}.tsv"
     priority: 5
+    resources:
+        mem_mb=training_mem_mb,
+        runtime=120,
     params:
         training=config["models"],
     script:
@@ -69,6 +75,9 @@ rule scan_architecture:
         "results/logs/scan_architecture/{model}/{layers}x{neurons}.log",
     benchmark:
         "results/benchmarks/scan_architecture/{model}/{layers}x{neurons}.tsv"
+    resources:
+        mem_mb=training_mem_mb,
+        runtime=120,
     params:
         training=config["models"],
         folds=config["splits"]["cv_folds"],

@@ -8,6 +8,11 @@ rule build_structure:
         "results/logs/build_structure/{set}/{id}.log",
     benchmark:
         "results/benchmarks/build_structure/{set}/{id}.tsv"
+    group:
+        "structures"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         entry=entry,
         bond_angstrom=config["structures"]["bond_angstrom"],
