@@ -115,3 +115,5 @@ def test_html_report_holds_every_table_and_figure(study):
     report = (study / "results/report.html").read_text(errors="replace")
     for name in ["table1.csv", "challenge_scores.csv", "table_s1.csv", "challenge_matrix.png", "rdf_profiles.png"]:
         assert name in report
+    # one caption template serves both galleries, each gets its own text
+    assert "The 30 training structures" in report and "The 32 structures of the challenging dataset" in report

@@ -27,7 +27,7 @@ rule plot_structures:
     output:
         report(
             "results/figures/{gallery}_structures.png",
-            caption="../report/{gallery}_structures.rst",
+            caption="../report/structures.rst",
             category="Structures",
         ),
     log:
