@@ -133,3 +133,37 @@ def test_too_many_atoms_is_a_clear_error():
         coulomb_matrix(positions)
     with pytest.raises(ValueError, match=message):
         coulomb_features(positions[None])
+
+
+def symmetric_clusters():
+    """Perfect clusters whose symmetry-equivalent atoms tie in row norm.
+
+    ASE builds the point-group-symmetric ones; the beta-Mn sphere (npshape's builder) has
+    only a 3-fold axis, so atoms of one orbit are not interchangeable once one is placed.
+    """
+    from ase.cluster import Decahedron, Octahedron
+    from ase.lattice.cubic import FaceCenteredCubic
+
+    from npshape.shapes import sphere
+
+    return {
+        "IC55": icosahedron(2),
+        "IC147": icosahedron(3),
+        "CB147": Octahedron("Pt", 7, cutoff=3, latticeconstant=FCC_A).positions,
+        "truncated-OH201": Octahedron("Pt", 7, cutoff=2, latticeconstant=FCC_A).positions,
+        "DC192": Decahedron("Pt", 3, 3, 1, latticeconstant=FCC_A).positions,
+        "FCC-cube": FaceCenteredCubic("Pt", size=(2, 2, 2), latticeconstant=FCC_A).positions,
+        "BMN-sphere": sphere("bmn", 2.6),
+    }
+
+
+@pytest.mark.parametrize("name", list(symmetric_clusters()))
+def test_symmetric_cluster_matrix_independent_of_order_rotation_and_file_rounding(name):
+    positions = symmetric_clusters()[name]
+    rng = np.random.default_rng(5)
+    rotation, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    moved = positions[rng.permutation(len(positions))] @ rotation.T + np.array([3.0, -1.0, 7.5])
+    moved = np.round(moved, 8)  # what writing an XYZ file keeps
+    reference = coulomb_matrix(positions, size=len(positions))
+    # surface detection and tie-breaking both run on each copy
+    np.testing.assert_allclose(coulomb_matrix(moved, size=len(positions)), reference, rtol=0, atol=1e-7)

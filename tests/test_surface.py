@@ -262,3 +262,21 @@ def test_batch_equals_one_by_one():
 )
 def test_structures_without_inside_are_all_surface(positions):
     assert surface_mask(positions).all()
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [fcc_cube(1)[0], fcc_cube(2)[0], bcc_cube(2)[0], Icosahedron("Pt", 3, latticeconstant=FCC_A).positions,
+     Octahedron("Pt", 7, cutoff=2, latticeconstant=FCC_A).positions, Decahedron("Pt", 2, 2, 0, latticeconstant=FCC_A).positions],
+    ids=["fcc-cube-14", "fcc-cube-63", "bcc-cube-35", "IC55", "truncated-OH201", "DC23"],
+)
+def test_same_atoms_after_permutation_rotation_and_file_rounding(positions):
+    # atoms in the middle of flat faces and co-spherical quadruples make Qhull's output
+    # depend on the input order; the mask must not
+    expected = surface_mask(positions)
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        rotation, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+        permutation = rng.permutation(len(positions))
+        moved = np.round(positions[permutation] @ rotation.T + [3.0, -1.0, 7.5], 8)
+        np.testing.assert_array_equal(surface_mask(moved), expected[permutation])

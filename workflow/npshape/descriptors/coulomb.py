@@ -7,11 +7,17 @@ surface atoms (``npshape.descriptors.surface``), each subset by decreasing row n
 (d = 189 in the paper: the largest training structure), so every structure gives the
 same number of features.
 
-Ties. Row norms are rounded to 1e-10 Å⁻¹ before sorting, and equal rounded norms keep
-the input order (stable sort). Symmetry-equivalent atoms of a perfect structure have
-norms equal up to round-off, so rounding makes their order follow the input instead of
-the last bits of floating-point noise; their matrix may then depend on the input order,
-a known limit of norm-sorted Coulomb matrices. Randomly displaced replicas have no ties.
+Ties. Symmetry-equivalent atoms of a perfect structure have equal row norms, so the norm
+alone leaves their order to the input, and the matrix would depend on how the atoms were
+listed. Norms that agree within TIE_TOLERANCE form a tie group (the tolerance absorbs
+round-off and the 8 decimals of an XYZ file), and the atoms of a group are placed one by one:
+next comes the one whose entries towards the atoms already placed, read in placement order,
+are lexicographically largest (nearest first), entries within TIE_TOLERANCE counting as
+equal. Atoms still tied after that are, in the symmetric clusters we build, images of each
+other under a symmetry that fixes the atoms already placed, so which comes first does not
+change the matrix (tested on icosahedra, cuboctahedra, cubes and decahedra); a tie between
+atoms that are not would leave their order to the input. Randomly displaced replicas have no
+ties, and their order is the plain norm order.
 """
 
 import numpy as np
@@ -22,8 +28,9 @@ from npshape.descriptors.surface import surface_mask
 # d_CM of the paper: the number of atoms of its largest training structure (BCC-C 189).
 DEFAULT_SIZE = 189
 
-# Decimals (of Å⁻¹) row norms are rounded to before sorting; see "Ties" above.
-_NORM_DECIMALS = 10
+# Å⁻¹: norms or entries closer than this are equal (see "Ties" above). Round-off and an
+# XYZ file's 1e-8 Å move them by ~1e-9; distinct atoms of a replica differ by ~1e-3.
+TIE_TOLERANCE = 1e-7
 
 
 def coulomb_matrix(positions, size=DEFAULT_SIZE, surface=None):
@@ -62,12 +69,100 @@ def coulomb_matrix(positions, size=DEFAULT_SIZE, surface=None):
     matrix = 1.0 / distances
     np.fill_diagonal(matrix, 0.5)
 
-    norms = np.round(np.linalg.norm(matrix, axis=1), _NORM_DECIMALS)
-    # lexsort is stable and sorts by its last key first: sub-surface (False) before surface.
-    order = np.lexsort((-norms, surface))
+    order = canonical_order(matrix, surface)
     padded = np.zeros((size, size))
     padded[:n_atoms, :n_atoms] = matrix[np.ix_(order, order)]
     return padded
+
+
+def canonical_order(matrix, surface):
+    """Return the atom order of the sorted matrix: sub-surface then surface, each by decreasing norm.
+
+    Ties of norm (within TIE_TOLERANCE) are broken as described in the module docstring.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_atoms, n_atoms), the unsorted Coulomb matrix, Å⁻¹
+    surface : ndarray of bool, shape (n_atoms,)
+
+    Returns
+    -------
+    ndarray of shape (n_atoms,), int: atom indices in matrix order
+    """
+    norms = np.linalg.norm(matrix, axis=1)
+    # lexsort sorts by its last key first: sub-surface (False) before surface
+    order = np.lexsort((-norms, surface))
+    new_group = (np.diff(norms[order]) < -TIE_TOLERANCE) | (np.diff(surface[order]) != 0)
+    if new_group.all():
+        return order
+    groups = np.split(order, np.flatnonzero(new_group) + 1)
+    return _TieBreaker(matrix, groups).best
+
+
+class _TieBreaker:
+    """Branch and bound over the orders of tie groups: keep the order whose rows, each read
+    towards the atoms placed before it, form the lexicographically largest sequence.
+
+    Every step places, from the current group, the atoms whose next row is largest; when
+    several give the same row, each is tried. A branch whose row falls below the best
+    order's row at the same step is dropped. A full order equal to the best one is its
+    image under a symmetry that fixes the atoms both place first, so the rest of the branch
+    where they part is an image of what was already searched, and the search returns there
+    (the first-path pruning of canonical labelling programs such as nauty).
+    """
+
+    def __init__(self, matrix, groups):
+        self.matrix = matrix
+        self.slots = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+        self.groups = [set(g.tolist()) for g in groups]
+        self.best, self.best_rows = None, None
+        self._search([], [], equal_to_best=False)
+
+    def _search(self, placed, rows, equal_to_best):
+        """Search the orders that start with ``placed``; return the step to resume at, if any."""
+        k = len(placed)
+        if k == len(self.slots):
+            if self.best is None or not equal_to_best:
+                self.best, self.best_rows = np.array(placed), list(rows)
+                return None
+            return int(np.argmax(self.best != placed))  # the step where this order parted from the best
+        candidates = np.array(sorted(self.groups[self.slots[k]].difference(placed)))
+        values = self.matrix[np.ix_(candidates, placed)]
+        largest = _largest_rows(values)
+        row = values[largest[0]]
+        if equal_to_best:
+            comparison = _compare(row, self.best_rows[k])
+            if comparison < 0:
+                return None
+            equal_to_best = comparison == 0
+        for index in largest:
+            resume = self._search(placed + [int(candidates[index])], rows + [row], equal_to_best)
+            if resume is not None and resume < k:
+                return resume
+            # the best order now starts with this step's prefix (or did already)
+            equal_to_best = True
+        return None
+
+
+def _compare(a, b):
+    """Return the sign (-1, 0, 1) of the lexicographic comparison of rows ``a`` with row ``b``.
+
+    ``a`` is one row or an array of rows; entries within TIE_TOLERANCE count as equal.
+    """
+    difference = np.asarray(a) - b
+    if difference.shape[-1] == 0:
+        return np.zeros(difference.shape[:-1], dtype=int)
+    differs = np.abs(difference) > TIE_TOLERANCE
+    first = np.take_along_axis(difference, differs.argmax(axis=-1)[..., None], axis=-1)[..., 0]
+    return np.where(differs.any(axis=-1), np.sign(first), 0).astype(int)
+
+
+def _largest_rows(values):
+    """Return the indices of the rows of ``values`` equal (within TIE_TOLERANCE) to their lexicographic maximum."""
+    top = 0
+    while (above := np.flatnonzero(_compare(values, values[top]) > 0)).size:
+        top = above[0]
+    return np.flatnonzero(_compare(values, values[top]) == 0)
 
 
 def coulomb_features(positions, size=DEFAULT_SIZE, surface=None):

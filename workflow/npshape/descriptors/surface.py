@@ -45,15 +45,21 @@ cells (35 atoms): 26.
 """
 
 import numpy as np
-from scipy.spatial import Delaunay, KDTree
+from scipy.spatial import ConvexHull, Delaunay, KDTree
 
 # Radius of the empty probing ball, in bonds; the module docstring says why.
 BALL_RADIUS_BONDS = 1.35
 
 # Tetrahedra with |6 x volume| below this (in bond**3) are the flat ones Qhull adds when it
 # triangulates co-spherical atoms of perfect lattices; their circumsphere is also the
-# circumsphere of a proper neighbour, so skipping them loses no Voronoi vertex.
-_FLAT_TETRAHEDRON_BONDS3 = 1e-9
+# circumsphere of a proper neighbour, so skipping them loses no Voronoi vertex. Round-off
+# of a relaxation or an XYZ file's 8 decimals tilts them by ~1e-8 bond**3 and gives them
+# arbitrary circumspheres, hence a bound well above that; the flattest tetrahedra of a
+# displaced replica (~1e-2) or of a lattice (0.71) are far above it.
+_FLAT_TETRAHEDRON_BONDS3 = 1e-6
+# Atoms within this distance (in bonds) of a convex-hull facet's plane are on the hull:
+# Qhull may leave an atom in the middle of a flat face out of the facets' vertices.
+_HULL_PLANE_BONDS = 1e-6
 
 
 def median_bond(positions):
@@ -123,5 +129,6 @@ def surface_mask(positions, bond=None, ball_radius=BALL_RADIUS_BONDS):
     surface = np.zeros(n_atoms, dtype=bool)
     surface[tetrahedra[wide].ravel()] = True
     # Atoms on the convex hull have unbounded Voronoi cells.
-    surface[delaunay.convex_hull] = True
+    planes = ConvexHull(positions).equations  # outward normal, offset: n . x + d <= 0 inside
+    surface |= (positions @ planes[:, :3].T + planes[:, 3] > -_HULL_PLANE_BONDS * bond).any(axis=1)
     return surface
