@@ -130,7 +130,9 @@ def test_pickle_and_untrusted_types_are_refused(study, tmp_path):
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "schema.json":
-                data = data.replace(b'"StandardScaler"', b'"Popen"').replace(b'"sklearn.preprocessing._data"', b'"subprocess"')
+                data = data.replace(b'"MLPClassifier"', b'"Popen"').replace(
+                    b'"sklearn.neural_network._multilayer_perceptron"', b'"subprocess"'
+                )
             target.writestr(item, data)
     (tmp_path / "tampered.json").write_text((study / "results/models/RDF1.json").read_text())
     with pytest.raises(ValueError, match="untrusted"):

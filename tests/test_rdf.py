@@ -294,3 +294,20 @@ def test_fast_path_refuses_what_it_cannot_do_exactly():
 def test_bad_input_is_refused(positions, numbers):
     with pytest.raises(ValueError):
         rdf_profiles(positions, numbers, GRID)
+
+
+@pytest.mark.parametrize("name", list(STRUCTURES))
+def test_exactly_zero_beyond_every_pairs_reach(name):
+    # exp(-8.5²/2) = 2e-16: the direct sum is round-off there, and the fast path gives exact
+    # zeros, so that models never see (or scale up) FFT noise
+    positions, numbers = STRUCTURES[name]
+    g, dg = rdf_profiles(positions, numbers, GRID)
+    distances = pdist(positions)
+    r_nn1 = first_peak_position(distances, pair_weights(numbers), SIGMA)
+    reach = 8.5 * SIGMA / r_nn1
+    outside = (GRID < distances.min() / r_nn1 - reach) | (GRID > distances.max() / r_nn1 + reach)
+    assert outside.sum() > 100
+    assert not g[outside].any() and not dg[outside].any()
+    # and not beyond: the tail of the farthest pair is still there one σ̃ before the reach ends
+    tail = (GRID > distances.max() / r_nn1) & (GRID < distances.max() / r_nn1 + reach - SIGMA / r_nn1)
+    assert (g[tail] > 0).all()

@@ -1,8 +1,8 @@
 """The paper's classifiers: a scaled multi-layer perceptron per descriptor, trained, saved, loaded.
 
 Four models (paper, section 2): CM on Coulomb matrices, RDF1 on g(r̃), RDF2 on g'(r̃) and
-RDF3 on both. Each is a scikit-learn ``Pipeline(StandardScaler, MLPClassifier)``, so the
-scaling travels with the model. Training runs Adam epoch by epoch and keeps the weights of the
+RDF3 on both. Each is a scikit-learn ``Pipeline(FlooredStandardScaler, MLPClassifier)``, so
+the scaling travels with the model. Training runs Adam epoch by epoch and keeps the weights of the
 epoch with the lowest validation loss: the validation split, rather than a tolerance on the
 training loss, decides when to stop.
 """
@@ -28,7 +28,14 @@ from npshape.io import atomic_path
 MODEL_DESCRIPTORS = {"CM": ("cm",), "RDF1": ("rdf",), "RDF2": ("drdf",), "RDF3": ("rdf", "drdf")}
 
 # Types a saved model may contain beyond skops' defaults; anything else is refused on load.
-TRUSTED_TYPES = ["sklearn.neural_network._stochastic_optimizers.AdamOptimizer"]
+TRUSTED_TYPES = [
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "npshape.models.FlooredStandardScaler",
+]
+
+# Smallest divisor of a feature, in the descriptor's own units (g is 1 at its first peak,
+# Coulomb-matrix entries are 1/r in Å⁻¹): see FlooredStandardScaler.
+MIN_FEATURE_SCALE = 1e-3
 
 log = logging.getLogger("npshape")
 
@@ -54,6 +61,28 @@ class TrainingSettings:
         return cls(**values)
 
 
+class FlooredStandardScaler(StandardScaler):
+    """StandardScaler whose divisor of each feature is at least ``min_scale``.
+
+    A feature that barely varies over the training rows, such as a g(r̃) column that only the
+    far Gaussian tails of the largest structures reach (standard deviation ~1e-17), would
+    otherwise turn round-off in a new structure into inputs of order 1: the predictions of a
+    structure and of its rotated copy could then differ. Features that vary by more than
+    ``min_scale`` are scaled exactly as by StandardScaler.
+    """
+
+    def __init__(self, *, min_scale=MIN_FEATURE_SCALE, copy=True, with_mean=True, with_std=True):
+        super().__init__(copy=copy, with_mean=with_mean, with_std=with_std)
+        self.min_scale = min_scale
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fit as StandardScaler, then raise every scale below ``min_scale`` to it."""
+        super().fit(X, y, sample_weight)
+        if self.scale_ is not None:
+            self.scale_ = np.maximum(self.scale_, self.min_scale)
+        return self
+
+
 def make_pipeline(settings: TrainingSettings) -> Pipeline:
     """Return an unfitted scaler + MLP pipeline (Adam, cross-entropy, fixed random_state)."""
     mlp = MLPClassifier(
@@ -64,7 +93,7 @@ def make_pipeline(settings: TrainingSettings) -> Pipeline:
         alpha=settings.alpha,
         random_state=settings.random_state,
     )
-    return Pipeline([("scale", StandardScaler()), ("mlp", mlp)])
+    return Pipeline([("scale", FlooredStandardScaler()), ("mlp", mlp)])
 
 
 def fit_epochs(

@@ -342,7 +342,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
         (1.5-3.98 Å on the paper's grid with σ = 0.2 Å), or the grid is not of that form.
     """
     x, one = _as_batch(positions, numbers)
-    plan = _Plan(np.asarray(grid, dtype=float), float(sigma_angstrom))
+    grid = np.asarray(grid, dtype=float)
+    plan = _Plan(grid, float(sigma_angstrom))
     # glibc's malloc gives blocks above its mmap threshold (128 kB at first) back to the
     # system when freed, so each batch's arrays would fault their pages in afresh (15-20% of
     # the time). Freeing one larger block raises that threshold for the process (glibc's
@@ -362,9 +363,15 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
             pdist(xyz, out=row)
         r_nn1, height = first_peak(d, deposit.weights, sigma_angstrom)
         tau = plan.check(r_nn1, start)
-        extent = diameter[start:stop] / r_nn1
+        extent = d.max(axis=1) / r_nn1
         sums = deposit(1.0 / (r_nn1 * plan.fine_node), extent.max())
         g[start:stop], dg[start:stop] = plan.profiles(sums, tau, height, extent)
+        # Out of every pair's reach the direct sum is below 1e-16 and the FFTs leave round-off
+        # of that size: make it 0, so that a model never reads (or scales up) noise there.
+        reach = GAUSSIAN_REACH_SIGMAS * sigma_angstrom / r_nn1
+        outside = (grid < (d.min(axis=1) / r_nn1 - reach)[:, None]) | (grid > (extent + reach)[:, None])
+        g[start:stop][outside] = 0.0
+        dg[start:stop][outside] = 0.0
     return (g[0], dg[0]) if one else (g, dg)
 
 

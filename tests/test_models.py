@@ -1,0 +1,42 @@
+"""The model pipeline's scaler: StandardScaler's result where features vary, no blow-up where they do not."""
+
+import numpy as np
+import skops.io as sio
+from sklearn.preprocessing import StandardScaler
+
+from npshape.models import MIN_FEATURE_SCALE, TRUSTED_TYPES, FlooredStandardScaler
+
+
+def training_rows():
+    rng = np.random.default_rng(0)
+    varied = rng.normal(2.0, 0.5, size=(200, 3))
+    tail = rng.normal(0.0, 1e-17, size=(200, 1))  # a column only far Gaussian tails reach
+    constant = np.zeros((200, 1))
+    return np.hstack([varied, tail, constant])
+
+
+def test_varied_features_scale_as_standard_scaler():
+    X = training_rows()
+    ours, reference = FlooredStandardScaler().fit(X), StandardScaler().fit(X)
+    np.testing.assert_allclose(ours.transform(X)[:, :3], reference.transform(X)[:, :3], rtol=1e-12)
+
+
+def test_round_off_in_a_quiet_feature_stays_round_off():
+    X = training_rows()
+    scaler = FlooredStandardScaler().fit(X)
+    assert scaler.scale_[3] == MIN_FEATURE_SCALE and scaler.scale_[4] == 1.0
+    new = X[:2].copy()
+    new[:, 3] += 2e-16  # what a rotated copy's FFT round-off changes
+    shift = np.abs(scaler.transform(new) - scaler.transform(X[:2])).max()
+    assert shift <= 2e-16 / MIN_FEATURE_SCALE * (1 + 1e-6)
+    # StandardScaler alone turns it into an input of order 1
+    reference = StandardScaler().fit(X)
+    assert np.abs(reference.transform(new) - reference.transform(X[:2])).max() > 1.0
+
+
+def test_skops_round_trip_with_the_trusted_types(tmp_path):
+    X = training_rows()
+    scaler = FlooredStandardScaler().fit(X)
+    sio.dump(scaler, tmp_path / "scaler.skops")
+    loaded = sio.load(tmp_path / "scaler.skops", trusted=TRUSTED_TYPES)
+    np.testing.assert_array_equal(loaded.transform(X), scaler.transform(X))
