@@ -1,6 +1,7 @@
 """Feature tables: the same replica gives the same bytes in any batch; files round-trip; bad files are refused."""
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -82,9 +83,47 @@ def test_assembled_matrix_round_trip_and_truncation(replicas, tmp_path):
     dataset.write_matrix(keys, values, SETTINGS["rdf"], path)
     keys_back, X, settings = dataset.read_matrix(path)
     assert X.tobytes() == values.tobytes() and keys_back.equals(keys) and settings == SETTINGS["rdf"]
-    path.write_bytes(path.read_bytes()[:-1000])
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-1000])
     with pytest.raises(ValueError, match="rdf.npy"):
         dataset.read_matrix(path)
+    path.write_bytes(flip_one_byte(whole, len(whole) // 2))  # same length, one feature changed
+    with pytest.raises(ValueError, match="rdf.npy: checksum differs"):
+        dataset.read_matrix(path)
+
+
+def flip_one_byte(data, offset):
+    return data[:offset] + bytes([data[offset] ^ 0x5A]) + data[offset + 1 :]
+
+
+def page_data_offsets(path, column):
+    """Return offsets spread over the second half of a column's bytes: compressed page data,
+    after the page header (pages, not the file footer, carry the CRCs)."""
+    chunk = pq.ParquetFile(path).metadata.row_group(0).column(column)
+    start = chunk.dictionary_page_offset if chunk.has_dictionary_page else chunk.data_page_offset
+    first, end = start + chunk.total_compressed_size // 2, start + chunk.total_compressed_size
+    return range(first, end, max(1, (end - first) // 40))  # 40 of them at most
+
+
+def test_corrupted_feature_and_shard_files_are_refused(replicas, tmp_path):
+    # without page CRCs, about half of these one-byte changes decompress to other values unnoticed
+    names, values = features.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    middle = slice(500, 520)  # 20 columns around the first peak: the pages are alike in every column
+    frame = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names[middle], values[:, middle])
+    path, corrupted = tmp_path / "features.parquet", tmp_path / "corrupted.parquet"
+    io.write_table(frame, path, features.feature_metadata("rdf", SETTINGS["rdf"]))
+    whole = path.read_bytes()
+    for offset in page_data_offsets(path, 10):
+        corrupted.write_bytes(flip_one_byte(whole, offset))
+        with pytest.raises(ValueError, match="corrupted.parquet: not a readable parquet file"):
+            io.read_table(corrupted)
+    shard, corrupted = tmp_path / "shard.parquet", tmp_path / "corrupted-shard.parquet"
+    io.write_replicas(shard, np.arange(8), np.arange(8, dtype=np.uint64), replicas, {"id": "IC-55"})
+    whole = shard.read_bytes()
+    for offset in page_data_offsets(shard, 2):  # the positions
+        corrupted.write_bytes(flip_one_byte(whole, offset))
+        with pytest.raises(ValueError, match="corrupted-shard.parquet: not a readable augmentation shard"):
+            io.read_replicas(corrupted)
 
 
 def test_written_files_follow_the_umask_not_mkstemp_0600(tmp_path):

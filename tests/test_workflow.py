@@ -74,6 +74,11 @@ def test_tables_have_the_documented_columns(study):
     assert (scores["s_tolerant"] >= scores["s"]).all()
     s1 = pd.read_csv(study / "results/tables/table_s1.csv")
     assert len(s1) == 4 and set(s1["model"]) == {"CM", "RDF3"}
+    # the models' own architecture (2 x 16 in the test config) is scored by the models themselves
+    main = s1[s1["neurons"] == 16].set_index("model")
+    for model, row in table1.set_index("model").loc[["CM", "RDF3"]].iterrows():
+        assert main.loc[model, ["cv_score", "val_score", "test_score"]].tolist() == row[["cv_score", "val_score", "test_score"]].tolist()
+    assert not (study / "results/scan/CM/2x16.json").exists()
     probabilities = pd.read_csv(study / "results/tables/challenge_probabilities_RDF3.csv")
     classes = probabilities.columns[2:]
     assert np.allclose(probabilities[classes].sum(axis=1), 1.0, atol=1e-5)

@@ -11,6 +11,7 @@ binary array instead of parsing thirty parquet files of up to 18,000 columns.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -51,15 +52,21 @@ def keys_path(matrix_path: str | Path) -> Path:
 
 
 def write_matrix(keys: pd.DataFrame, features: np.ndarray, settings: dict, path: str | Path) -> None:
-    """Write an assembled feature matrix (``.npy``) and its keys and settings beside it."""
+    """Write an assembled feature matrix (``.npy``) and its keys, settings, shape and CRC-32 beside it."""
+    features = np.ascontiguousarray(features)
     with io.atomic_path(path) as tmp:
         with open(tmp, "wb") as handle:
             np.save(handle, features)
-    io.write_table(keys, keys_path(path), {"settings": settings, "shape": list(features.shape)})
+    metadata = {"settings": settings, "shape": list(features.shape), "crc32": zlib.crc32(features)}
+    io.write_table(keys, keys_path(path), metadata)
 
 
 def read_matrix(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
-    """Return (keys, features, settings) written by :func:`write_matrix`; ValueError names a bad file."""
+    """Return (keys, features, settings) written by :func:`write_matrix`.
+
+    Raises ValueError naming the file if it is unreadable, truncated, replaced or corrupted
+    (its CRC-32 differs from the one recorded when it was written).
+    """
     keys, metadata = io.read_table(keys_path(path))
     try:
         features = np.load(path)
@@ -67,6 +74,8 @@ def read_matrix(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
         raise ValueError(f"{path}: not a readable feature matrix ({error})") from None
     if list(features.shape) != metadata["shape"] or len(keys) != features.shape[0]:
         raise ValueError(f"{path}: shape {features.shape} does not match its keys file (truncated or replaced?)")
+    if zlib.crc32(features) != metadata["crc32"]:
+        raise ValueError(f"{path}: checksum differs from the one written with it (corrupted)")
     return keys, features, metadata["settings"]
 
 

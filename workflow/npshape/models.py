@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import skops.io as sio
+from sklearn import config_context
 from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
@@ -119,24 +120,27 @@ def fit_epochs(
     Z_validation = None if X_validation is None else scaler.transform(X_validation)
     n_epochs = settings.max_epochs if Z_validation is not None else epochs
     history, best, best_loss, since_best = [], None, np.inf, 0
-    for epoch in range(1, n_epochs + 1):
-        mlp.partial_fit(Z_train, y_train, classes=classes)
-        record = {"epoch": epoch, "train_loss": float(mlp.loss_)}
-        if Z_validation is not None:
-            proba = mlp.predict_proba(Z_validation)
-            record["validation_loss"] = float(log_loss(y_validation, proba, labels=mlp.classes_))
-            record["validation_accuracy"] = float(np.mean(mlp.classes_[proba.argmax(axis=1)] == y_validation))
-            if record["validation_loss"] < best_loss:
-                best = copy.deepcopy(mlp)
-            if record["validation_loss"] < best_loss - settings.tol:
-                since_best = 0
-            else:
-                since_best += 1
-            best_loss = min(best_loss, record["validation_loss"])
-        history.append(record)
-        log.info("epoch %s", json.dumps(record))
-        if Z_validation is not None and since_best >= settings.patience:
-            break
+    # The rows were checked for NaN and infinity when their feature files were read:
+    # scikit-learn need not scan them again at every epoch.
+    with config_context(assume_finite=True):
+        for epoch in range(1, n_epochs + 1):
+            mlp.partial_fit(Z_train, y_train, classes=classes)
+            record = {"epoch": epoch, "train_loss": float(mlp.loss_)}
+            if Z_validation is not None:
+                proba = mlp.predict_proba(Z_validation)
+                record["validation_loss"] = float(log_loss(y_validation, proba, labels=mlp.classes_))
+                record["validation_accuracy"] = float(np.mean(mlp.classes_[proba.argmax(axis=1)] == y_validation))
+                if record["validation_loss"] < best_loss:
+                    best = copy.deepcopy(mlp)
+                if record["validation_loss"] < best_loss - settings.tol:
+                    since_best = 0
+                else:
+                    since_best += 1
+                best_loss = min(best_loss, record["validation_loss"])
+            history.append(record)
+            log.info("epoch %s", json.dumps(record))
+            if Z_validation is not None and since_best >= settings.patience:
+                break
     if best is not None:
         pipeline.steps[-1] = ("mlp", best)
     return pipeline, history

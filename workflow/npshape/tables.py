@@ -31,6 +31,29 @@ def table1(model_metadata: list[dict], cv_results: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def main_architecture_rows(model_metadata: list[dict], cv_results: list[dict]) -> list[dict]:
+    """Return Table S1 rows of the models themselves (their architecture is one of the scan's).
+
+    ``model_metadata`` are the models' JSON metadata; ``cv_results`` their per-fold results.
+    """
+    folds = pd.DataFrame(cv_results)
+    rows = []
+    for meta in model_metadata:
+        sizes = meta["training"]["hidden_layer_sizes"]
+        fold_scores = folds.loc[folds["model"] == meta["model"]].sort_values("fold")["score"].tolist()
+        rows.append(
+            {
+                "model": meta["model"],
+                "layers": len(sizes),
+                "neurons": sizes[0],
+                "cv_score": float(np.mean(fold_scores)),
+                "cv_fold_scores": fold_scores,
+                **{key: meta["scores"][key] for key in ("val_score", "test_score", "epochs")},
+            }
+        )
+    return rows
+
+
 def table_s1(scan_results: list[dict]) -> pd.DataFrame:
     """Return Table S1: cv, validation and test scores per model and architecture."""
     columns = ["model", "layers", "neurons", "cv_score", "val_score", "test_score", "epochs"]

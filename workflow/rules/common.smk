@@ -86,12 +86,30 @@ def challenge_features(wildcards):
     return [f"results/features/{d}/challenge.parquet" for d in MODEL_DESCRIPTORS[wildcards.model]]
 
 
+def is_main_architecture(layers, neurons):
+    """Return whether a scanned architecture is the one the four models use (already fitted)."""
+    return [neurons] * layers == list(config["models"]["hidden_layer_sizes"])
+
+
 def scan_results():
-    """Return the result file of every architecture of the scan (paper Table S1)."""
+    """Return the result file of every architecture of the scan (paper Table S1) but the main one,
+    whose scores come from the model and its cross-validation folds (``scan_main_models``)."""
     scan = config["architecture_scan"]
-    return expand(
-        "results/scan/{model}/{layers}x{neurons}.json", model=scan["models"], layers=scan["layers"], neurons=scan["neurons"]
-    )
+    return [
+        f"results/scan/{model}/{layers}x{neurons}.json"
+        for model in scan["models"]
+        for layers in scan["layers"]
+        for neurons in scan["neurons"]
+        if not is_main_architecture(layers, neurons)
+    ]
+
+
+def scan_main_models():
+    """Return the scanned models whose scan includes the main architecture."""
+    scan = config["architecture_scan"]
+    if any(is_main_architecture(layers, neurons) for layers in scan["layers"] for neurons in scan["neurons"]):
+        return scan["models"]
+    return []
 
 
 def largest_per_class():

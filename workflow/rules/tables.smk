@@ -17,7 +17,9 @@ rule table1:
 
 rule table_s1:
     input:
-        scan_results(),
+        scan=scan_results(),
+        metadata=expand("results/models/{model}.json", model=scan_main_models()),
+        cv=expand("results/cv/{model}/fold-{fold}.json", model=scan_main_models(), fold=range(config["splits"]["cv_folds"])),
     output:
         report("results/tables/table_s1.csv", caption="../report/table_s1.rst", category="Tables"),
     log:
