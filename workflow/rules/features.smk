@@ -91,5 +91,6 @@ rule assemble_features:
         "results/logs/assemble_features/{descriptor}.log",
     benchmark:
         "results/benchmarks/assemble_features/{descriptor}.tsv"
+    priority: 10  # every model waits for it; the CM matrix leads to the longest fits
     script:
         "../scripts/assemble_features.py"

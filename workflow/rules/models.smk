@@ -75,6 +75,7 @@ rule scan_architecture:
         "results/logs/scan_architecture/{model}/{layers}x{neurons}.log",
     benchmark:
         "results/benchmarks/scan_architecture/{model}/{layers}x{neurons}.tsv"
+    priority: scan_priority
     resources:
         mem_mb=training_mem_mb,
         runtime=120,
