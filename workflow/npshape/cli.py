@@ -111,7 +111,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     import numpy as np
     import pandas as pd
 
-    from npshape import evaluation, features, models
+    from npshape import evaluation, features, io, models
 
     pipeline, metadata = models.load_model(args.model)
     settings = {features.SETTINGS_SECTION[d]: s for d, s in metadata["descriptor_settings"].items()}
@@ -136,7 +136,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         columns=["structure", "predicted", *metadata["classes"]]
     )
     if args.output:
-        table.to_csv(args.output, index=False, float_format="%.6f")
+        with io.atomic_path(args.output) as tmp:  # an interrupted call leaves no half-written table
+            table.to_csv(tmp, index=False, float_format="%.6f")
     else:
         print(table.to_string(index=False, float_format=lambda p: f"{p:.4f}"))
     return status

@@ -27,7 +27,7 @@ Two implementations share one contract and one peak finder (``first_peak``):
 from math import comb, factorial, pi, sqrt
 
 import numpy as np
-from scipy.fft import next_fast_len
+from scipy.fft import irfft, next_fast_len, rfft
 from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.distance import pdist
 
@@ -55,6 +55,7 @@ GAUSSIAN_REACH_SIGMAS = 8.5
 _PEAK_BINS_PER_SIGMA = 4  # resolution of the histogram that brackets the first peak
 _PEAK_MAX_ITERATIONS = 50
 _PEAK_TOLERANCE_SIGMAS = 1e-4  # Halley's method: a step this small leaves an error ~ step³
+_PEAK_MARGIN_SIGMAS = 0.5  # how far the climb may go from the bracket on the pairs near it
 
 # Fast path. Moments of order 0..TAYLOR_ORDER on fine nodes DEPOSIT_STRIDE grid steps
 # apart; the neglected terms (Taylor remainders, Gaussian spectrum beyond the coarse
@@ -65,9 +66,10 @@ DEPOSIT_STRIDE = 2
 TAYLOR_ORDER = 4
 TRUNCATION_BOUND = 1e-8
 FIRST_PEAK_MIN_ANGSTROM = 1.5
-# Structures per batch: enough to share each numpy call, few enough to stay in cache.
-_BATCH_PAIRS = 1 << 17
-_BATCH_STRUCTURES = 16
+# Structures per batch: enough to share each numpy call of the peak search and the FFTs
+# (the deposit works through a batch one structure at a time, in cache).
+_BATCH_PAIRS = 1 << 19
+_BATCH_STRUCTURES = 32
 _HEAP_BLOCK_BYTES = 16 << 20  # larger than any working array of a batch, below glibc's 32 MB cap
 _MAGIC_ROUND = 1.5 * 2.0**52  # x + M - M rounds x to an integer held in the mantissa of M
 _MAGIC_BITS = np.array(_MAGIC_ROUND).view(np.int64)
@@ -139,7 +141,7 @@ def pair_weights(numbers):
     return b[i] * b[j] / b.mean() ** 2
 
 
-def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
+def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM, shortest=None):
     """Return the position (Å) and height of the first peak of g(r), for each structure.
 
     The height is that of h(r) = Σ_{i<j} w_ij exp(-(r - r_ij)² / 2σ²), which is g(r)
@@ -154,6 +156,8 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
     distances : ndarray of shape (n_pairs,) or (k, n_pairs), Å, distances of the pairs i < j
     weights : ndarray of shape (n_pairs,), or None for weights 1
     sigma_angstrom : float, Gaussian width σ (Å)
+    shortest : ndarray of shape (k,), optional, each structure's shortest distance (Å), if
+        the caller has it already
 
     Returns
     -------
@@ -167,7 +171,7 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
     reach = GAUSSIAN_REACH_SIGMAS * sigma
 
     # The pairs that shape g up to the end of the search range, as flat arrays sorted by row.
-    d_min = d.min(axis=1)
+    d_min = d.min(axis=1) if shortest is None else shortest
     chosen = np.flatnonzero(d < (FIRST_PEAK_SEARCH_FACTOR * d_min + reach)[:, None])
     rows = _rows_of(chosen, n_pairs, k)
     dist = d.ravel()[chosen]
@@ -207,37 +211,59 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
     curvature = np.minimum(below - 2.0 * top + above, -1e-300)  # < 0 at a strict maximum
     start = centres[np.arange(k), at] + 0.5 * (below - above) / curvature * bin_width
 
-    position, height = _climb(start, rows, dist, w, sigma, FIRST_PEAK_SEARCH_FACTOR * d_min)
+    # The climb needs exact sums only where it goes: first over the pairs within reach of
+    # the bracket's margin (about half the candidates), then, for a structure that leaves the
+    # margin (from a shoulder), over every candidate.
+    top = FIRST_PEAK_SEARCH_FACTOR * d_min
+    margin = _PEAK_MARGIN_SIGMAS * sigma
+    near = np.flatnonzero(np.abs(dist - start[rows]) < reach + margin)
+    w_near = None if w is None else w[near]
+    low, high = start - margin, np.minimum(start + margin, top)
+    position, height, left = _climb(start, rows[near], dist[near], w_near, sigma, low, high)
+    if left.any():
+        far = np.flatnonzero(left)
+        again = np.flatnonzero(np.isin(rows, far))
+        w_again = None if w is None else w[again]
+        rows_again = np.searchsorted(far, rows[again])
+        climbed = _climb(start[far], rows_again, dist[again], w_again, sigma, -np.inf, top[far])
+        position[far], height[far], left = climbed
+        if left.any():
+            raise ValueError("first_peak: the first peak lies beyond the search range")
     return (position[0], height[0]) if one else (position, height)
 
 
-def _climb(start, rows, dist, w, sigma, top):
+def _climb(start, rows, dist, w, sigma, low, high):
     """Return the local maximum of h each structure climbs to from ``start``, and its height.
 
     Halley's method on exact sums over the candidate pairs; off the concave cap of a peak
     (where the bracket fell on a shoulder) it walks uphill a quarter width per step. Each
-    structure stops on its own, so its result does not depend on the others.
+    structure stops on its own, so its result does not depend on the others. The sums are
+    exact only between ``low`` and ``high``: a structure whose step would leave that range
+    stops before it, flagged.
 
     Parameters
     ----------
     start : ndarray of shape (k,), Å
     rows, dist : ndarrays of shape (n,): structure (sorted, each present) and distance (Å)
-        of the candidate pairs, which must hold every pair within reach of ``top``
+        of the candidate pairs, which must hold every pair within reach of ``low`` ... ``high``
     w : ndarray of shape (n,), or None for weights 1
     sigma : float, Å
-    top : ndarray of shape (k,), Å, the highest position the sums are exact for
+    low, high : ndarrays of shape (k,) or floats, Å
 
     Returns
     -------
     position, height : ndarrays of shape (k,), float64
+    left : ndarray of shape (k,), bool, the structures that would have left their range
     """
     k = start.size
     first = np.searchsorted(rows, np.arange(k))
     scaled = dist / sigma
     sums = np.empty((4, dist.size))
     position = start / sigma  # in units of σ from here on
+    low, high = low / sigma, high / sigma
     height = np.empty(k)
     active = np.ones(k, dtype=bool)
+    left = np.zeros(k, dtype=bool)
     for _ in range(_PEAK_MAX_ITERATIONS):
         # S_m = Σ w u^m exp(-u²/2), u = (position - r_ij) / σ, per structure, m = 0..3
         u = position[rows]
@@ -255,18 +281,19 @@ def _climb(start, rows, dist, w, sigma, top):
         denominator = 2.0 * d2 * d2 - d1 * d3
         halley = np.divide(-2.0 * d1 * d2, denominator, out=np.zeros(k), where=denominator > 0)
         t = np.where(d2 < 0, np.clip(halley, -0.25, 0.25), 0.25 * np.sign(d1))
+        landing = position + t
+        left |= active & ((landing < low) | (landing > high))
+        active &= ~left
         # the height where the step lands, from the Taylor series of h: exact once steps are small
         height[active] = (s0 + t * (d1 + t * (d2 / 2 + t * d3 / 6)))[active]
-        position[active] += t[active]
+        position[active] = landing[active]
         active &= np.abs(t) >= _PEAK_TOLERANCE_SIGMAS
         if not active.any():
             break
     else:
         raise ValueError("first_peak: Halley iterations did not converge")
     position *= sigma
-    if np.any(position > top):
-        raise ValueError("first_peak: the first peak lies beyond the search range")
-    return position, height
+    return position, height, left
 
 
 def _rows_of(flat_index, n_columns, n_rows):
@@ -352,7 +379,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
     n_pairs = x.shape[1] * (x.shape[1] - 1) // 2
     batch = min(x.shape[0], _BATCH_STRUCTURES, max(1, _BATCH_PAIRS // n_pairs))
     # the bounding-box diagonal bounds every distance, hence the nodes a structure reaches
-    diameter = np.sqrt((np.ptp(x, axis=1) ** 2).sum(axis=1))
+    # (reduced along contiguous rows: numpy reduces an axis of stride 3 very slowly)
+    diameter = np.sqrt((np.ptp(np.ascontiguousarray(x.transpose(0, 2, 1)), axis=2) ** 2).sum(axis=1))
     deposit = _Deposit(plan, batch, pair_weights(numbers), n_pairs, diameter.max())
     g = np.empty((x.shape[0], plan.n_grid))
     dg = np.empty_like(g)
@@ -361,17 +389,19 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
         d = deposit.distances[: stop - start]
         for row, xyz in zip(d, x[start:stop]):
             pdist(xyz, out=row)
-        r_nn1, height = first_peak(d, deposit.weights, sigma_angstrom)
+        shortest = d.min(axis=1)
+        r_nn1, height = first_peak(d, deposit.weights, sigma_angstrom, shortest)
         tau = plan.check(r_nn1, start)
         extent = d.max(axis=1) / r_nn1
         sums = deposit(1.0 / (r_nn1 * plan.fine_node), extent.max())
-        g[start:stop], dg[start:stop] = plan.profiles(sums, tau, height, extent)
+        plan.profiles(sums, tau, height, extent, g[start:stop], dg[start:stop])
         # Out of every pair's reach the direct sum is below 1e-16 and the FFTs leave round-off
         # of that size: make it 0, so that a model never reads (or scales up) noise there.
         reach = GAUSSIAN_REACH_SIGMAS * sigma_angstrom / r_nn1
-        outside = (grid < (d.min(axis=1) / r_nn1 - reach)[:, None]) | (grid > (extent + reach)[:, None])
-        g[start:stop][outside] = 0.0
-        dg[start:stop][outside] = 0.0
+        lows = np.searchsorted(grid, shortest / r_nn1 - reach).tolist()
+        highs = np.searchsorted(grid, extent + reach, side="right").tolist()
+        for low, high, g_row, dg_row in zip(lows, highs, g[start:stop], dg[start:stop]):
+            g_row[:low], g_row[high:], dg_row[:low], dg_row[high:] = 0.0, 0.0, 0.0, 0.0
     return (g[0], dg[0]) if one else (g, dg)
 
 
@@ -393,10 +423,11 @@ class _Deposit:
     """Pair distances of a batch and their Taylor moments on the fine lattice.
 
     Holds the working arrays of one ``rdf_profiles`` call, reused from batch to batch
-    (fresh large arrays cost page faults). A pair at fine-lattice coordinate
-    u = r / (R_NN1 h) goes to its nearest node b, offset f = u - b in [-1/2, 1/2]. Nodes
-    are stored grouped by coarse node: coarse node j holds fine nodes c j - c//2 ...
-    c j - c//2 + c - 1, c = ``plan.fine_per_coarse``.
+    (fresh large arrays cost page faults). The moments are made one structure at a time, so
+    that their arrays stay in cache through the dozen passes over its pairs. A pair at
+    fine-lattice coordinate u = r / (R_NN1 h) goes to its nearest node b, offset f = u - b
+    in [-1/2, 1/2]. Nodes are stored grouped by coarse node: coarse node j holds fine nodes
+    c j - c//2 ... c j - c//2 + c - 1, c = ``plan.fine_per_coarse``.
     """
 
     def __init__(self, plan, batch, weights, n_pairs, diameter):
@@ -406,15 +437,14 @@ class _Deposit:
         self._coarse_nodes = max(plan.n_coarse_nodes, -(-reached // c))
         self._dirty = 0  # nodes per structure that may hold moments of an earlier batch
         self.distances = np.empty((batch, n_pairs))
-        self._u = np.empty((batch, n_pairs))
-        self._node = np.empty((batch, n_pairs))
-        self._index = np.empty((batch, n_pairs), dtype=np.int64)
+        self._u = np.empty(n_pairs)
+        self._node = np.empty(n_pairs)
+        self._index = np.empty(n_pairs, dtype=np.int64)
         # moments 0, 1 and 2, 3 ride as real and imaginary parts of one complex scatter each,
         # which halves the scatter passes; M0 = w never changes
-        self._low = np.empty((batch, n_pairs), dtype=complex)
+        self._low = np.empty(n_pairs, dtype=complex)
         self._low.real = 1.0 if weights is None else weights
-        self._high = np.empty((batch, n_pairs), dtype=complex)
-        self._fourth = np.empty((batch, n_pairs))
+        self._high = np.empty(n_pairs, dtype=complex)
         shape = (batch, self._coarse_nodes * c)
         self._sums = (np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex), np.zeros(shape))
 
@@ -433,30 +463,30 @@ class _Deposit:
         """
         k, c = scale.size, self.plan.fine_per_coarse
         row_length = self._coarse_nodes * c
-        u = np.multiply(self.distances[:k], scale[:, None], out=self._u[:k])
-        node = np.add(u, _MAGIC_ROUND, out=self._node[:k])
-        first_index = np.arange(k, dtype=np.int64) * row_length + c // 2
-        index = np.subtract(node.view(np.int64), (_MAGIC_BITS - first_index)[:, None], out=self._index[:k])
-        node -= _MAGIC_ROUND
-        low, high = self._low[:k], self._high[:k]
-        f = np.subtract(u, node, out=low.imag)
-        np.multiply(f, f, out=high.real)
-        np.multiply(high.real, f, out=high.imag)
-        fourth = np.multiply(high.real, high.real, out=self._fourth[:k])
-        if self.weights is not None:
-            f *= self.weights
-            high *= self.weights
-            fourth *= self.weights
         # clear only the nodes earlier batches may have reached
         reached = min(row_length, int(extent / (self.plan.fine_node)) + c)
         self._dirty = max(self._dirty, reached)
         used = -(-reached // c)
-        sums = []
-        for values, total in zip((low, high, fourth), self._sums):
+        for total in self._sums:
             total[:k, : self._dirty] = 0.0
-            np.add.at(total[:k].reshape(-1), index.ravel(), values.ravel())
-            sums.append(total[:k].reshape(k, self._coarse_nodes, c)[:, :used].view(float))
-        return sums
+        u, node, index, low, high = self._u, self._node, self._index, self._low, self._high
+        f = low.imag
+        for distances, factor, totals in zip(self.distances, scale, zip(*self._sums)):
+            np.multiply(distances, factor, out=u)
+            np.add(u, _MAGIC_ROUND, out=node)
+            np.subtract(node.view(np.int64), _MAGIC_BITS - c // 2, out=index)
+            node -= _MAGIC_ROUND
+            np.subtract(u, node, out=f)
+            np.multiply(f, f, out=high.real)
+            np.multiply(high.real, f, out=high.imag)
+            fourth = np.multiply(high.real, high.real, out=u)
+            if self.weights is not None:
+                f *= self.weights
+                high *= self.weights
+                fourth *= self.weights
+            for values, total in zip((low, high, fourth), totals):
+                np.add.at(total, index, values)
+        return [total[:k].reshape(k, self._coarse_nodes, c)[:, :used].view(float) for total in self._sums]
 
 
 class _Plan:
@@ -507,11 +537,11 @@ class _Plan:
         for m in range(order + 1):
             for l in range(min(m, TAYLOR_ORDER) + 1):
                 expand[l, :, m] = comb(m, l) * t ** (m - l) / c**l
-        # rows in the memory order of (M0, M1) and (M2, M3) pairs per sub-node, then M4
+        # columns in the memory order of (M0, M1) and (M2, M3) pairs per sub-node, then M4
         self._expand = (
-            expand[0:2].transpose(1, 0, 2).reshape(2 * c, order + 1),
-            expand[2:4].transpose(1, 0, 2).reshape(2 * c, order + 1),
-            expand[4],
+            expand[0:2].transpose(1, 0, 2).reshape(2 * c, order + 1).T.copy(),
+            expand[2:4].transpose(1, 0, 2).reshape(2 * c, order + 1).T.copy(),
+            expand[4].T.copy(),
         )
 
         # The fine part is interpolated to step s, i.e. q samples per coarse node. Each
@@ -534,8 +564,8 @@ class _Plan:
             )
         return tau
 
-    def profiles(self, fine_sums, tau, height, extent):
-        """Return g and dg/dr̃ on the grid from the fine moment sums.
+    def profiles(self, fine_sums, tau, height, extent, g, dg):
+        """Write g and dg/dr̃ on the grid from the fine moment sums into ``g`` and ``dg``.
 
         Parameters
         ----------
@@ -543,40 +573,48 @@ class _Plan:
         tau : ndarray of shape (k,), σ̃ in coarse nodes
         height : ndarray of shape (k,), first-peak height in the units of the moments
         extent : ndarray of shape (k,), a bound on each structure's r / R_NN1
-
-        Returns
-        -------
-        g, dg : ndarrays of shape (k, n_grid), float64
+        g, dg : ndarrays of shape (k, n_grid), float64, written
         """
-        k = tau.size
-        # moments about coarse nodes, shape (k, n_nodes, order + 1); nodes past n_coarse_nodes
-        # reach no read-out
-        moments = sum(sums[:, : self.n_coarse_nodes] @ expand for sums, expand in zip(fine_sums, self._expand))
-        g = np.empty((k, self.n_grid))
-        dg = np.empty_like(g)
+        # moments about coarse nodes, shape (k, order + 1, n_nodes), each moment's nodes
+        # contiguous for the FFTs; nodes past n_coarse_nodes reach no read-out
+        moments = sum(
+            expand @ sums[:, : self.n_coarse_nodes].transpose(0, 2, 1) for sums, expand in zip(fine_sums, self._expand)
+        )
         # A circular convolution of length L of nodes b < n is exact at the read-outs p (coarse
         # nodes) if every such b is further than the kernel's reach from p ± L.
         reach = _reach(tau)
         # fine part: the nodes within reach of its last read-out
         n = self.fine.positions[-1] // self.fine.upsample + reach + 1
-        lengths = np.array([next_fast_len(int(x), real=True) for x in n + reach])
-        for length, inputs in set(zip(lengths, n)):
-            group = np.flatnonzero((lengths == length) & (n == inputs))
-            self.fine.profiles(moments[group, :inputs], int(length), tau[group], height[group], group, g, dg)
+        lengths = [next_fast_len(x, real=True) for x in (n + reach).tolist()]
+        for (length, inputs), group in _groups(lengths, n.tolist()):
+            self.fine.profiles(moments[group, :, :inputs], length, tau[group], height[group], group, g, dg)
         if self.coarse is not None:
             # coarse part: a structure's moments fill nodes 0 .. n - 1 (at most n_coarse_nodes),
-            # its profile ends at node n - 1 + reach; later read-outs are 0. Trailing nodes of
-            # the group that it does not fill are 0.
+            # its profile ends at node n - 1 + reach, beyond extent + reach: later read-outs,
+            # which the FFTs need not reach, are zeroed by rdf_profiles. Trailing nodes of the
+            # group that it does not fill are 0.
             n = np.minimum(extent / self.coarse_node, self.n_coarse_nodes - 2).astype(np.int64) + 2
             first, last = self.coarse.positions[0], self.coarse.positions[-1]
             ends = n - 1 + reach
             needed = np.maximum(n + reach - first, np.minimum(last, ends) + reach + 1)
-            lengths = np.array([next_fast_len(int(x), real=True) for x in needed])
-            for length in np.unique(lengths):
-                group = np.flatnonzero(lengths == length)
-                inputs = moments[group, : min(length, self.n_coarse_nodes)]
-                self.coarse.profiles(inputs, int(length), tau[group], height[group], group, g, dg, ends[group])
-        return g, dg
+            lengths = [next_fast_len(x, real=True) for x in needed.tolist()]
+            for (length,), group in _groups(lengths):
+                inputs = moments[group, :, : min(length, self.n_coarse_nodes)]
+                self.coarse.profiles(inputs, length, tau[group], height[group], group, g, dg)
+
+
+def _groups(*keys):
+    """Yield each distinct tuple of ``keys`` (lists of length k) and the rows that have it.
+
+    The rows are a slice when every row has it (no copies of the rows' data), else an array.
+    """
+    tuples = list(zip(*keys))
+    distinct = sorted(set(tuples))
+    if len(distinct) == 1:
+        yield distinct[0], slice(None)
+        return
+    for key in distinct:
+        yield key, np.array([row for row, other in enumerate(tuples) if other == key])
 
 
 def _reach(tau):
@@ -606,7 +644,7 @@ class _Part:
         self._responses = {}
 
     def _response(self, n_fft):
-        """Return the Taylor factors (band, order + 1) and d/dr̃ factors (band,) of an FFT of length ``n_fft``."""
+        """Return the Taylor factors (order + 1, band) and d/dr̃ factors (band,) of an FFT of length ``n_fft``."""
         if n_fft not in self._responses:
             # up to the coarse lattice's Nyquist frequency, which irfft would take as real
             omega = 2.0 * pi * np.arange(n_fft // 2) / n_fft  # radians per coarse node
@@ -614,34 +652,30 @@ class _Part:
             # transform puts (-iω)^m / m! on moment m
             m = np.arange(self.order + 1)[:, None]
             taylor = (-1j * omega) ** m / np.array([factorial(i) for i in m.ravel()])[:, None]
-            self._responses[n_fft] = omega, taylor.T.copy(), 1j * omega / self.coarse_node
+            self._responses[n_fft] = omega, taylor, 1j * omega / self.coarse_node
         return self._responses[n_fft]
 
-    def profiles(self, moments, n_fft, tau, height, rows, g, dg, ends=None):
-        """Write g and dg/dr̃ of this stretch into ``rows`` of ``g`` and ``dg`` (shape (k, n_grid)).
+    def profiles(self, moments, n_fft, tau, height, rows, g, dg):
+        """Write g and dg/dr̃ of this stretch into ``rows`` (slice or indices) of ``g`` and ``dg``, (k, n_grid).
 
-        ``moments`` (len(rows), n, order + 1) are transformed over ``n_fft`` points; read-outs
-        past ``ends`` (coarse nodes, one per row), where the profile is 0, are set to 0.
+        ``moments`` (len(rows), order + 1, n) are transformed over ``n_fft`` points. Read-outs
+        past the FFT's last sample are not written: the caller makes sure they lie past every
+        pair's reach, where ``rdf_profiles`` sets the profiles to 0.
         """
         omega, taylor, derivative = self._response(n_fft)
         band = omega.size
-        spectrum = np.fft.rfft(moments, n=n_fft, axis=1)[:, :band]
+        spectrum = rfft(moments, n=n_fft, axis=-1)[:, :, :band]
         both = np.empty((2, tau.size, band), dtype=complex)
-        profile = np.einsum("kbm,bm->kb", spectrum, taylor, out=both[0])
+        profile = np.einsum("kmb,mb->kb", spectrum, taylor, out=both[0])
         # irfft over n_out points has 1/n_out where the convolution needs 1/n_fft; the
         # Gaussian's transform carries √(2π)
         factor = self.upsample * sqrt(2.0 * pi)
         profile *= (tau * factor / height)[:, None] * np.exp(-0.5 * (tau[:, None] * omega) ** 2)
         np.multiply(profile, derivative, out=both[1])
         n_out = self.upsample * n_fft
-        samples = np.fft.irfft(both, n=n_out, axis=-1)
+        samples = irfft(both, n=n_out, axis=-1, overwrite_x=True)
         # the positions are consecutive samples
-        first, count = int(self.positions[0]), self.positions.size
-        if ends is None:
-            values = samples[:, :, first : first + count]
-        else:
-            values = np.zeros((2, tau.size, count))
-            read = max(0, min(count, n_out - first))
-            values[:, :, :read] = samples[:, :, first : first + read]
-            values[:, self.positions > ends[:, None]] = 0.0
-        g[rows, self.columns], dg[rows, self.columns] = values
+        first = int(self.positions[0])
+        read = max(0, min(self.positions.size, n_out - first))
+        start = self.columns.start
+        g[rows, start : start + read], dg[rows, start : start + read] = samples[:, :, first : first + read]
