@@ -57,8 +57,11 @@ def copy_workflow(destination: Path) -> Path:
 
 def run_snakemake(workdir: Path, *args: str) -> tuple[float, str]:
     """Run snakemake in ``workdir``; return (wall time in s, its output). Fails loudly."""
+    # the jobs import the copied package, so edits to the repository during a run change nothing
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(workdir / "workflow"), os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
-    process = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, capture_output=True, text=True)
+    command = [sys.executable, "-m", "snakemake", *args]
+    process = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"snakemake {' '.join(args)} failed in {workdir}:\n{process.stderr[-3000:]}")
