@@ -91,6 +91,15 @@ def is_main_architecture(layers, neurons):
     return [neurons] * layers == list(config["models"]["hidden_layer_sizes"])
 
 
+# Job priorities. Snakemake starts the ready job of highest priority, then the one with the
+# largest input; a job does not pass its priority on to the jobs it waits for. So every stage
+# that feeds the fits ranks above them: otherwise fits, whose inputs are large, starve the last
+# feature job of the CM matrix, and the longest fits start last.
+PRIORITY_DATA = 20  # structures, replicas, features, splits and the assembled matrices
+PRIORITY_MODEL = 10  # the four models (Table 1)
+PRIORITY_FOLD = 5  # their cross-validation folds; the scan comes last (scan_priority)
+
+
 def scan_priority(wildcards):
     """Return a scan job's priority: longest fits first, so that no core idles at the end. A CM
     row has 4 times the features of an RDF3 row, and narrow nets take the most epochs."""

@@ -11,6 +11,7 @@ rule augment:
         "results/logs/augment/{id}/shard-{k}.log",
     benchmark:
         "results/benchmarks/augment/{id}/shard-{k}.tsv"
+    priority: PRIORITY_DATA
     group:
         "features"
     resources:
@@ -33,6 +34,7 @@ rule featurize_rdf:
         "results/logs/featurize_rdf/{id}/shard-{k}.log",
     benchmark:
         "results/benchmarks/featurize_rdf/{id}/shard-{k}.tsv"
+    priority: PRIORITY_DATA
     group:
         "features"
     resources:
@@ -53,6 +55,7 @@ rule featurize_cm:
         "results/logs/featurize_cm/{id}/shard-{k}.log",
     benchmark:
         "results/benchmarks/featurize_cm/{id}/shard-{k}.tsv"
+    priority: PRIORITY_DATA
     group:
         "features"
     resources:
@@ -75,6 +78,7 @@ rule featurize_challenge:
         "results/logs/featurize_challenge.log",
     benchmark:
         "results/benchmarks/featurize_challenge.tsv"
+    priority: PRIORITY_DATA
     params:
         settings=config["descriptors"],
     script:
@@ -91,6 +95,6 @@ rule assemble_features:
         "results/logs/assemble_features/{descriptor}.log",
     benchmark:
         "results/benchmarks/assemble_features/{descriptor}.tsv"
-    priority: 10  # every model waits for it; the CM matrix leads to the longest fits
+    priority: PRIORITY_DATA
     script:
         "../scripts/assemble_features.py"

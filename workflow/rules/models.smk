@@ -12,6 +12,7 @@ rule make_splits:
         "results/logs/make_splits.log",
     benchmark:
         "results/benchmarks/make_splits.tsv"
+    priority: PRIORITY_DATA
     params:
         structures=[(e["id"], e["class"]) for e in CATALOG["train"]],
         replicas=config["augmentation"]["replicas"],
@@ -33,7 +34,7 @@ rule train_model:
         "results/logs/train_model/{model}.log",
     benchmark:
         "results/benchmarks/train_model/{model}.tsv"
-    priority: 10  # Table 1 before the architecture scan
+    priority: PRIORITY_MODEL
     resources:
         mem_mb=training_mem_mb,
         runtime=120,
@@ -55,7 +56,7 @@ rule cross_validate:
         "results/logs/cross_validate/{model}/fold-{fold}.log",
     benchmark:
         "results/benchmarks/cross_validate/{model}/fold-{fold}.tsv"
-    priority: 5
+    priority: PRIORITY_FOLD
     resources:
         mem_mb=training_mem_mb,
         runtime=120,

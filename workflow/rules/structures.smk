@@ -8,6 +8,7 @@ rule build_structure:
         "results/logs/build_structure/{set}/{id}.log",
     benchmark:
         "results/benchmarks/build_structure/{set}/{id}.tsv"
+    priority: PRIORITY_DATA
     group:
         "structures"
     resources:
