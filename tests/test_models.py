@@ -4,14 +4,14 @@ import numpy as np
 import skops.io as sio
 from sklearn.preprocessing import StandardScaler
 
-from npshape.models import MIN_FEATURE_SCALE, TRUSTED_TYPES, FlooredStandardScaler
+from npshape.models import FIT_BLOCK_ROWS, MIN_FEATURE_SCALE, TRUSTED_TYPES, FlooredStandardScaler
 
 
-def training_rows():
+def training_rows(n_rows=200):
     rng = np.random.default_rng(0)
-    varied = rng.normal(2.0, 0.5, size=(200, 3))
-    tail = rng.normal(0.0, 1e-17, size=(200, 1))  # a column only far Gaussian tails reach
-    constant = np.zeros((200, 1))
+    varied = rng.normal(2.0, 0.5, size=(n_rows, 3))
+    tail = rng.normal(0.0, 1e-17, size=(n_rows, 1))  # a column only far Gaussian tails reach
+    constant = np.zeros((n_rows, 1))
     return np.hstack([varied, tail, constant])
 
 
@@ -19,6 +19,16 @@ def test_varied_features_scale_as_standard_scaler():
     X = training_rows()
     ours, reference = FlooredStandardScaler().fit(X), StandardScaler().fit(X)
     np.testing.assert_allclose(ours.transform(X)[:, :3], reference.transform(X)[:, :3], rtol=1e-12)
+
+
+def test_blockwise_fit_gives_the_statistics_of_all_rows():
+    X = training_rows(2 * FIT_BLOCK_ROWS + 123).astype(np.float32)
+    ours, reference = FlooredStandardScaler().fit(X), StandardScaler().fit(X)
+    assert ours.n_samples_seen_ == len(X)
+    np.testing.assert_allclose(ours.mean_[:3], reference.mean_[:3], rtol=1e-12)
+    np.testing.assert_allclose(ours.scale_[:3], reference.scale_[:3], rtol=1e-10)
+    # and those of numpy, in float64 over every row at once
+    np.testing.assert_allclose(ours.scale_[:3], X[:, :3].astype(np.float64).std(axis=0), rtol=1e-10)
 
 
 def test_round_off_in_a_quiet_feature_stays_round_off():
