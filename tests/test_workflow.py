@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import ase.io
 import numpy as np
@@ -113,6 +115,16 @@ def test_dry_run_lists_one_job_per_structure_and_shard(tmp_path):
     assert counts["build_structure"] == n_train + len(catalog["challenge"])
     assert counts["augment"] == counts["featurize_rdf"] == counts["featurize_cm"] == n_train * shards
     assert counts["train_model"] == 4 and counts["cross_validate"] == 4 * config["splits"]["cv_folds"]
+
+
+def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    command = [sys.executable, "-m", "snakemake", "-n", "--cores", "2", "--configfile", "config/no-scan.yaml"]
+    dry = subprocess.run(command, cwd=workdir, capture_output=True, text=True, check=True).stdout
+    counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", dry, re.MULTILINE)}
+    assert "scan_architecture" not in counts
+    assert counts["train_model"] == 4 and counts["cross_validate"] == 20 and counts["table_s1"] == 1
+    assert counts["augment"] == 30 and counts["build_structure"] == 62  # the paper's catalog
 
 
 def test_html_report_holds_every_table_and_figure(study):
