@@ -18,6 +18,14 @@ include: "workflow/rules/models.smk"
 include: "workflow/rules/tables.smk"
 
 
+onsuccess:
+    cancel_rescheduling_timers()
+
+
+onerror:
+    cancel_rescheduling_timers()
+
+
 rule all:
     input:
         all_targets(),

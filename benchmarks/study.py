@@ -1,12 +1,15 @@
 """Benchmark the whole study (paper config) on this machine: cold run, per-stage breakdown,
 Snakemake's overhead, --cores 1 against --cores 2, a no-op rerun and an incremental rerun.
 
-Run by hand from the repository root: ``python benchmarks/study.py [--cores N] [--skip-serial]``.
-It copies the workflow (Snakefile, workflow/, config/) into a scratch directory, so the
-repository's own results/ are left alone, and writes ``benchmarks/results/study.md``.
+Run by hand from the repository root: ``python benchmarks/study.py [--cores N] [--skip-serial]
+[--configfile OVERLAY]``. It copies the workflow (Snakefile, workflow/, config/) into a scratch
+directory, so the repository's own results/ are left alone, and writes
+``benchmarks/results/study.md`` (``study-<overlay name>.md`` with an overlay such as
+``config/no-scan.yaml``).
 
 - cold: ``snakemake --cores N`` from nothing; its wall time, and the sum of the job times
-  Snakemake's ``benchmark:`` files record (``s`` column) per rule. Overhead is the wall time
+  Snakemake's ``benchmark:`` files record (``s`` column) per rule, with each rule's largest
+  peak resident memory (``max_rss``). Overhead is the wall time
   minus that sum over the N cores: what scheduling, job start-up and waiting cost.
 - serial: the same from nothing with ``--cores 1`` (the speed-up is its wall time over the
   cold run's); ``--skip-serial`` leaves it out (it takes about twice as long as cold).
@@ -45,18 +48,25 @@ EXPECTED_RERUN = {
 }
 # Goals of the issue that asked for this benchmark.
 GOAL_COLD_MIN, GOAL_NOOP_S, GOAL_SPEEDUP, GOAL_OVERHEAD = 15.0, 5.0, 1.7, 0.20
+OVERLAY = None  # --configfile: a config overlay on top of config/config.yaml
 
 
 def copy_workflow(destination: Path) -> Path:
-    """Copy what a study needs into ``destination``; return it."""
+    """Copy what a study needs (Snakefile, workflow/, config/, the profiles link) into ``destination``; return it."""
     shutil.copy(ROOT / "Snakefile", destination / "Snakefile")
     shutil.copytree(ROOT / "workflow", destination / "workflow", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(ROOT / "config", destination / "config")
+    shutil.copy(ROOT / "profiles", destination / "profiles", follow_symlinks=False)
     return destination
 
 
 def run_snakemake(workdir: Path, *args: str) -> tuple[float, str]:
-    """Run snakemake in ``workdir``; return (wall time in s, its output). Fails loudly."""
+    """Run snakemake in ``workdir`` (with OVERLAY's config on top, if set); return (wall time in s, its output).
+
+    Fails loudly.
+    """
+    if OVERLAY is not None:
+        args = (*args, "--configfile", OVERLAY)
     # the jobs import the copied package, so edits to the repository during a run change nothing
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(workdir / "workflow"), os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
@@ -68,16 +78,21 @@ def run_snakemake(workdir: Path, *args: str) -> tuple[float, str]:
     return wall, process.stdout + process.stderr
 
 
-def job_seconds(workdir: Path) -> dict[str, list[float]]:
-    """Return the job times (s) recorded by every benchmark file, by rule."""
-    times = defaultdict(list)
+def job_records(workdir: Path) -> dict[str, list[tuple[float, float]]]:
+    """Return (job time in s, peak RSS in MB) of every benchmark file, by rule."""
+    records = defaultdict(list)
     root = workdir / "results" / "benchmarks"
     for path in root.rglob("*.tsv"):
         rule = path.relative_to(root).parts[0].removesuffix(".tsv")
         with open(path) as handle:
             rows = list(csv.DictReader(handle, delimiter="\t"))
-        times[rule].extend(float(row["s"]) for row in rows)
-    return times
+        records[rule].extend((float(row["s"]), _megabytes(row["max_rss"])) for row in rows)
+    return records
+
+
+def _megabytes(value: str) -> float:
+    """Return a benchmark file's memory entry in MB ("NA", for a job too short to sample, as 0)."""
+    return 0.0 if value == "NA" else float(value)
 
 
 def job_counts(dry_run_output: str) -> dict[str, int]:
@@ -86,13 +101,13 @@ def job_counts(dry_run_output: str) -> dict[str, int]:
     return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", table, re.MULTILINE) if rule != "total"}
 
 
-def cold_run(cores: int) -> tuple[float, dict[str, list[float]], Path]:
-    """Run the full study from nothing; return (wall s, job times by rule, workdir)."""
+def cold_run(cores: int) -> tuple[float, dict[str, list[tuple[float, float]]], Path]:
+    """Run the full study from nothing; return (wall s, job records by rule, workdir)."""
     workdir = copy_workflow(Path(tempfile.mkdtemp(prefix=f"npshape-study-{cores}-")))
     print(f"cold run, --cores {cores}, in {workdir} ...", flush=True)
     wall, _ = run_snakemake(workdir, "--cores", str(cores))
     print(f"  {wall / 60:.1f} min", flush=True)
-    return wall, job_seconds(workdir), workdir
+    return wall, job_records(workdir), workdir
 
 
 def change_one_entry(workdir: Path) -> str:
@@ -108,11 +123,18 @@ def change_one_entry(workdir: Path) -> str:
     return original
 
 
-def breakdown_table(times: dict[str, list[float]], total: float) -> list[str]:
-    """Return markdown rows: rule, jobs, summed job time, share of all job time, longest job."""
-    rows = ["| rule | jobs | job time, s | share | longest job, s |", "| --- | ---: | ---: | ---: | ---: |"]
-    for rule, seconds in sorted(times.items(), key=lambda item: -sum(item[1])):
-        rows.append(f"| {rule} | {len(seconds)} | {sum(seconds):.1f} | {sum(seconds) / total:.1%} | {max(seconds):.1f} |")
+def breakdown_table(records: dict[str, list[tuple[float, float]]], total: float) -> list[str]:
+    """Return markdown rows: rule, jobs, summed job time, share of all job time, longest job, peak RSS."""
+    rows = [
+        "| rule | jobs | job time, s | share | longest job, s | peak RSS, MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for rule, jobs in sorted(records.items(), key=lambda item: -sum(s for s, _ in item[1])):
+        seconds, rss = [s for s, _ in jobs], [m for _, m in jobs]
+        rows.append(
+            f"| {rule} | {len(jobs)} | {sum(seconds):.1f} | {sum(seconds) / total:.1%} | {max(seconds):.1f} "
+            f"| {max(rss):.0f} |"
+        )
     return rows
 
 
@@ -125,11 +147,15 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2, help="cores of the cold run (default 2)")
     parser.add_argument("--skip-serial", action="store_true", help="leave out the --cores 1 cold run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    parser.add_argument("--configfile", help="a config overlay of the repository, e.g. config/no-scan.yaml")
     args = parser.parse_args()
+    global OVERLAY
+    OVERLAY = args.configfile
+    results = RESULTS if OVERLAY is None else RESULTS.with_name(f"study-{Path(OVERLAY).stem}.md")
 
     load_before = os.getloadavg()[0]
-    wall, times, workdir = cold_run(args.cores)
-    compute = sum(sum(s) for s in times.values())
+    wall, records, workdir = cold_run(args.cores)
+    compute = sum(s for jobs in records.values() for s, _ in jobs)
     overhead = wall - compute / args.cores
 
     print("no-op rerun ...", flush=True)
@@ -160,12 +186,14 @@ def main() -> None:
     lines = [
         "# Full-study benchmark",
         "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `python benchmarks/study.py`",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+        f"`python benchmarks/study.py{'' if OVERLAY is None else ' --configfile ' + OVERLAY}`",
         f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} logical cores; "
         f"load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f}",
         f"- Python {platform.python_version()}, numpy {numpy.__version__}, scikit-learn {sklearn.__version__}",
         "- config: `config/config.yaml` (the paper's study: 30 x 1000 replicas, four models, 5-fold CV, "
-        "24-architecture scan, 32 challenge structures)",
+        "24-architecture scan, 32 challenge structures)"
+        + ("" if OVERLAY is None else f", with `{OVERLAY}` on top"),
         "",
         "## Against the goals",
         "",
@@ -201,12 +229,12 @@ def main() -> None:
         "",
         f"## Where the time goes (cold run, --cores {args.cores})",
         "",
-        *breakdown_table(times, compute),
+        *breakdown_table(records, compute),
         "",
     ]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines))
-    print(f"wrote {RESULTS}")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text("\n".join(lines))
+    print(f"wrote {results}")
     print("\n".join(lines))
 
 

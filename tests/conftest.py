@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def copy_workflow(destination: Path) -> Path:
-    """Copy what a study needs (Snakefile, workflow/, config/) to ``destination``; return it."""
+    """Copy what a study needs (Snakefile, workflow/, config/, the profiles link) to ``destination``; return it."""
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "Snakefile", destination / "Snakefile")
     shutil.copytree(ROOT / "workflow", destination / "workflow", ignore=shutil.ignore_patterns("__pycache__", "npshape"))
     shutil.copytree(ROOT / "config", destination / "config")
+    shutil.copy(ROOT / "profiles", destination / "profiles", follow_symlinks=False)
     return destination
 
 

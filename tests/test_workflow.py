@@ -107,7 +107,10 @@ def test_one_entry_edit_reruns_only_that_structure(study, tmp_path):
 
 def test_dry_run_lists_one_job_per_structure_and_shard(tmp_path):
     workdir = copy_workflow(tmp_path)
-    dry = snakemake(workdir, "-n", "--cores", "2").stdout
+    process = snakemake(workdir, "-n", "--cores", "2")
+    dry = process.stdout
+    # the workflow profile (slower re-scheduling timers) applies without being named
+    assert "Using workflow specific profile profiles/default" in process.stdout + process.stderr
     counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", dry, re.MULTILINE)}
     catalog = yaml.safe_load((workdir / "config/test-structures.yaml").read_text())
     config = yaml.safe_load((workdir / "config/test.yaml").read_text())

@@ -1,4 +1,6 @@
 # Glue shared by the rule files: config validation, the catalog, input functions.
+import threading
+
 from snakemake.utils import validate
 
 from npshape import catalog as npcatalog
@@ -104,6 +106,15 @@ def scan_priority(wildcards):
     """Return a scan job's priority: longest fits first, so that no core idles at the end. A CM
     row has 4 times the features of an RDF3 row, and narrow nets take the most epochs."""
     return (2 if wildcards.model == "CM" else 1) + 1 / int(wildcards.neurons)
+
+
+def cancel_rescheduling_timers():
+    """Cancel the timers Snakemake's scheduler leaves pending (one per ended job, see
+    workflow/profiles/default/config.yaml), so that a run ends with its last job rather than
+    up to a rate-limit timespan later. Called once every job has ended."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 def scan_results():
