@@ -48,7 +48,6 @@ EXPECTED_RERUN = {
 }
 # Goals of the issue that asked for this benchmark.
 GOAL_COLD_MIN, GOAL_NOOP_S, GOAL_SPEEDUP, GOAL_OVERHEAD = 15.0, 5.0, 1.7, 0.20
-OVERLAY = None  # --configfile: a config overlay on top of config/config.yaml
 
 
 def copy_workflow(destination: Path) -> Path:
@@ -61,12 +60,7 @@ def copy_workflow(destination: Path) -> Path:
 
 
 def run_snakemake(workdir: Path, *args: str) -> tuple[float, str]:
-    """Run snakemake in ``workdir`` (with OVERLAY's config on top, if set); return (wall time in s, its output).
-
-    Fails loudly.
-    """
-    if OVERLAY is not None:
-        args = (*args, "--configfile", OVERLAY)
+    """Run snakemake in ``workdir``; return (wall time in s, its output). Fails loudly."""
     # the jobs import the copied package, so edits to the repository during a run change nothing
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(workdir / "workflow"), os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
@@ -101,11 +95,11 @@ def job_counts(dry_run_output: str) -> dict[str, int]:
     return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", table, re.MULTILINE) if rule != "total"}
 
 
-def cold_run(cores: int) -> tuple[float, dict[str, list[tuple[float, float]]], Path]:
-    """Run the full study from nothing; return (wall s, job records by rule, workdir)."""
+def cold_run(cores: int, config_args: tuple[str, ...]) -> tuple[float, dict[str, list[tuple[float, float]]], Path]:
+    """Run the study (``config_args``: an overlay, if any) from nothing; return (wall s, job records by rule, workdir)."""
     workdir = copy_workflow(Path(tempfile.mkdtemp(prefix=f"npshape-study-{cores}-")))
     print(f"cold run, --cores {cores}, in {workdir} ...", flush=True)
-    wall, _ = run_snakemake(workdir, "--cores", str(cores))
+    wall, _ = run_snakemake(workdir, *config_args, "--cores", str(cores))
     print(f"  {wall / 60:.1f} min", flush=True)
     return wall, job_records(workdir), workdir
 
@@ -149,31 +143,32 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
     parser.add_argument("--configfile", help="a config overlay of the repository, e.g. config/no-scan.yaml")
     args = parser.parse_args()
-    global OVERLAY
-    OVERLAY = args.configfile
-    results = RESULTS if OVERLAY is None else RESULTS.with_name(f"study-{Path(OVERLAY).stem}.md")
+    overlay = args.configfile
+    config_args = () if overlay is None else ("--configfile", overlay)
+    results = RESULTS if overlay is None else RESULTS.with_name(f"study-{Path(overlay).stem}.md")
+    run = ("--cores", str(args.cores), *config_args)
 
     load_before = os.getloadavg()[0]
-    wall, records, workdir = cold_run(args.cores)
+    wall, records, workdir = cold_run(args.cores, config_args)
     compute = sum(s for jobs in records.values() for s, _ in jobs)
     overhead = wall - compute / args.cores
 
     print("no-op rerun ...", flush=True)
-    noop_wall, noop_output = run_snakemake(workdir, "--cores", str(args.cores))
+    noop_wall, noop_output = run_snakemake(workdir, *run)
     nothing_to_do = "Nothing to be done" in noop_output
 
     print("incremental rerun ...", flush=True)
     original_catalog = change_one_entry(workdir)
-    _, dry = run_snakemake(workdir, "-n", "--cores", str(args.cores))
+    _, dry = run_snakemake(workdir, "-n", *run)
     rerun_jobs = job_counts(dry)
-    incremental_wall, _ = run_snakemake(workdir, "--cores", str(args.cores))
+    incremental_wall, _ = run_snakemake(workdir, *run)
     # back to the paper's catalog, so that the results kept (--keep) are the study's
     (workdir / "config" / "structures.yaml").write_text(original_catalog)
-    run_snakemake(workdir, "--cores", str(args.cores))
+    run_snakemake(workdir, *run)
 
     serial = None
     if not args.skip_serial:
-        serial_wall, _, serial_dir = cold_run(1)
+        serial_wall, _, serial_dir = cold_run(1, config_args)
         serial = serial_wall
         if not args.keep:
             shutil.rmtree(serial_dir)
@@ -187,13 +182,13 @@ def main() -> None:
         "# Full-study benchmark",
         "",
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
-        f"`python benchmarks/study.py{'' if OVERLAY is None else ' --configfile ' + OVERLAY}`",
+        f"`python benchmarks/study.py{'' if overlay is None else ' --configfile ' + overlay}`",
         f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} logical cores; "
         f"load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f}",
         f"- Python {platform.python_version()}, numpy {numpy.__version__}, scikit-learn {sklearn.__version__}",
         "- config: `config/config.yaml` (the paper's study: 30 x 1000 replicas, four models, 5-fold CV, "
         "24-architecture scan, 32 challenge structures)"
-        + ("" if OVERLAY is None else f", with `{OVERLAY}` on top"),
+        + ("" if overlay is None else f", with `{overlay}` on top"),
         "",
         "## Against the goals",
         "",

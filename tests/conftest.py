@@ -20,9 +20,9 @@ def copy_workflow(destination: Path) -> Path:
     return destination
 
 
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run snakemake on the test config in ``workdir``; return the finished process."""
-    command = [sys.executable, "-m", "snakemake", "--configfile", "config/test.yaml", *args]
+def snakemake(workdir: Path, *args: str, check: bool = True, configfile: str = "config/test.yaml") -> subprocess.CompletedProcess:
+    """Run snakemake on ``configfile`` (the test config, by default) in ``workdir``; return the finished process."""
+    command = [sys.executable, "-m", "snakemake", "--configfile", configfile, *args]
     process = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
     if check and process.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-5000:]}")

@@ -1,6 +1,5 @@
 """The 32 challenge structures as the workflow builds them (relaxed where the catalog says so)."""
 
-import numpy as np
 import pytest
 import yaml
 from scipy.spatial.distance import pdist

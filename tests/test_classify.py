@@ -1,6 +1,5 @@
 """`npshape classify` and saved models: the user-facing contract of DESIGN.md."""
 
-import io as stdio
 import pickle
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 from ase import Atoms
 from scipy.spatial.transform import Rotation
 
-from npshape import cli, models
+from npshape import models
 
 pytestmark = pytest.mark.workflow
 

@@ -1,7 +1,6 @@
 """The config and catalog schemas: they accept the shipped files and stop bad ones, naming the key."""
 
 import copy
-from pathlib import Path
 
 import pytest
 import yaml

@@ -12,7 +12,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import copy_workflow, snakemake
+from conftest import copy_workflow
 
 pytestmark = [
     pytest.mark.workflow,

@@ -2,8 +2,6 @@
 
 import json
 import re
-import subprocess
-import sys
 
 import ase.io
 import numpy as np
@@ -122,8 +120,7 @@ def test_dry_run_lists_one_job_per_structure_and_shard(tmp_path):
 
 def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path):
     workdir = copy_workflow(tmp_path)
-    command = [sys.executable, "-m", "snakemake", "-n", "--cores", "2", "--configfile", "config/no-scan.yaml"]
-    dry = subprocess.run(command, cwd=workdir, capture_output=True, text=True, check=True).stdout
+    dry = snakemake(workdir, "-n", "--cores", "2", configfile="config/no-scan.yaml").stdout
     counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", dry, re.MULTILINE)}
     assert "scan_architecture" not in counts
     assert counts["train_model"] == 4 and counts["cross_validate"] == 20 and counts["table_s1"] == 1

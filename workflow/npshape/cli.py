@@ -48,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_energy(args: argparse.Namespace) -> int:
     """Print CSV ``structure,natoms,energy_eV``: the Sutton-Chen energy of each file, every pair counted."""
-    from npshape import io, sutton_chen
+    from npshape import sutton_chen
 
     config = load_config(args.config)
     metals = {
