@@ -22,10 +22,14 @@ Two implementations share one contract and one peak finder (``first_peak``):
   with the same lengths share one call). Neglected
   terms stay below TRUNCATION_BOUND of the local peak height; ``rdf_profiles`` checks
   this for every structure from its R_NN1 (``ValueError`` outside the exact range).
+  The two loops over every pair (the deposit and the first-peak histogram) are compiled
+  with numba; they only add and multiply, in a fixed order, so their sums are the same
+  bytes on any machine.
 """
 
 from math import comb, factorial, pi, sqrt
 
+import numba
 import numpy as np
 from scipy.fft import irfft, next_fast_len, rfft
 from scipy.ndimage import gaussian_filter1d
@@ -71,8 +75,6 @@ FIRST_PEAK_MIN_ANGSTROM = 1.5
 _BATCH_PAIRS = 1 << 19
 _BATCH_STRUCTURES = 32
 _HEAP_BLOCK_BYTES = 16 << 20  # larger than any working array of a batch, below glibc's 32 MB cap
-_MAGIC_ROUND = 1.5 * 2.0**52  # x + M - M rounds x to an integer held in the mantissa of M
-_MAGIC_BITS = np.array(_MAGIC_ROUND).view(np.int64)
 
 
 def rdf_grid(fine_step=FINE_STEP, fine_max=FINE_MAX, coarse_step=COARSE_STEP, r_max=R_MAX_DEFAULT):
@@ -170,28 +172,20 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM, shortest=None)
     sigma = float(sigma_angstrom)
     reach = GAUSSIAN_REACH_SIGMAS * sigma
 
-    # The pairs that shape g up to the end of the search range, as flat arrays sorted by row.
+    # The pairs that shape g up to the end of the search range, as flat arrays sorted by
+    # row, and the bracket: their histogram from d_min - 4σ, with each bin's centroid,
+    # smoothed by the Gaussian (cut at 4σ): K(x - c - e) ≈ K(x - c) - e K'(x - c) for a
+    # pair e off centre c.
     d_min = d.min(axis=1) if shortest is None else shortest
-    chosen = np.flatnonzero(d < (FIRST_PEAK_SEARCH_FACTOR * d_min + reach)[:, None])
-    rows = _rows_of(chosen, n_pairs, k)
-    dist = d.ravel()[chosen]
-    w = None if weights is None else np.asarray(weights, dtype=float)[chosen % n_pairs]
-
-    # Bracket: histogram from d_min - 4σ, with each bin's centroid, smoothed by the
-    # Gaussian (cut at 4σ): K(x - c - e) ≈ K(x - c) - e K'(x - c) for a pair e off centre c.
     bin_width = sigma / _PEAK_BINS_PER_SIGMA
     origin = d_min - 4.0 * sigma
     n_bins = int(((FIRST_PEAK_SEARCH_FACTOR - 1.0) * d_min.max() + reach + 8.0 * sigma) / bin_width) + 2
-    # (row offsets are added as integers, so that no structure's bins depend on its row)
-    key = dist / bin_width
-    key -= (origin / bin_width + 0.5)[rows]
-    nearest = np.rint(key)
-    key -= nearest
-    bins = nearest.astype(np.intp) + rows * n_bins
-    counts = np.bincount(bins, w, minlength=k * n_bins).reshape(k, n_bins)
-    if w is not None:
-        key *= w
-    offsets = np.bincount(bins, key, minlength=k * n_bins).reshape(k, n_bins)
+    every_weight = np.ones(n_pairs) if weights is None else np.asarray(weights, dtype=float)
+    cutoff = FIRST_PEAK_SEARCH_FACTOR * d_min + reach
+    shift = origin / bin_width + 0.5
+    rows, dist, w, counts, offsets = _peak_candidates(d, every_weight, cutoff, shift, bin_width, n_bins)
+    if weights is None:
+        w = None  # the climb then skips its multiplications by 1
     smooth = {"sigma": _PEAK_BINS_PER_SIGMA, "axis": 1, "output": float, "mode": "constant", "truncate": 4.0}
     profile = gaussian_filter1d(counts, **smooth) - gaussian_filter1d(offsets, order=1, **smooth)
     centres = origin[:, None] + (np.arange(n_bins) + 0.5) * bin_width
@@ -296,10 +290,44 @@ def _climb(start, rows, dist, w, sigma, low, high):
     return position, height, left
 
 
-def _rows_of(flat_index, n_columns, n_rows):
-    """Return the row of each sorted flat index into an array of shape (n_rows, n_columns)."""
-    first = np.searchsorted(flat_index, np.arange(n_rows + 1) * n_columns)
-    return np.repeat(np.arange(n_rows), np.diff(first))
+@numba.njit(cache=True)
+def _peak_candidates(distances, weights, cutoff, shift, bin_width, n_bins):
+    """Return the pairs below ``cutoff[row]`` of each row, and their histogram.
+
+    Compiled: in numpy this is a selection, three gathers and two scatters over the batch.
+    A pair at key = distance / bin_width - shift[row] counts in bin round(key), adding its
+    weight to ``counts`` and weight × (key - round(key)) to ``offsets``.
+
+    Returns
+    -------
+    rows, dist, w : ndarrays of shape (n,), the pairs' row (sorted), distance and weight
+    counts, offsets : ndarrays of shape (k, n_bins), float64
+    """
+    k, n_pairs = distances.shape
+    n = 0
+    for row in range(k):
+        for pair in range(n_pairs):
+            n += distances[row, pair] < cutoff[row]
+    rows = np.empty(n, np.int64)
+    dist = np.empty(n)
+    w = np.empty(n)
+    counts = np.zeros((k, n_bins))
+    offsets = np.zeros((k, n_bins))
+    n = 0
+    for row in range(k):
+        for pair in range(n_pairs):
+            r = distances[row, pair]
+            if r < cutoff[row]:
+                key = r / bin_width - shift[row]
+                nearest = np.rint(key)
+                at = int(nearest)
+                if at < 0 or at >= n_bins:
+                    raise ValueError("_peak_candidates: a pair lies outside the histogram")
+                counts[row, at] += weights[pair]
+                offsets[row, at] += (key - nearest) * weights[pair]
+                rows[n], dist[n], w[n] = row, r, weights[pair]
+                n += 1
+    return rows, dist, w, counts, offsets
 
 
 def first_peak_position(distances, weights, sigma_angstrom=SIGMA_ANGSTROM):
@@ -423,11 +451,11 @@ class _Deposit:
     """Pair distances of a batch and their Taylor moments on the fine lattice.
 
     Holds the working arrays of one ``rdf_profiles`` call, reused from batch to batch
-    (fresh large arrays cost page faults). The moments are made one structure at a time, so
-    that their arrays stay in cache through the dozen passes over its pairs. A pair at
-    fine-lattice coordinate u = r / (R_NN1 h) goes to its nearest node b, offset f = u - b
-    in [-1/2, 1/2]. Nodes are stored grouped by coarse node: coarse node j holds fine nodes
-    c j - c//2 ... c j - c//2 + c - 1, c = ``plan.fine_per_coarse``.
+    (fresh large arrays cost page faults). A pair at fine-lattice coordinate
+    u = r / (R_NN1 h) goes to its nearest node b, offset f = u - b in [-1/2, 1/2], and
+    adds w f^m, m = 0..TAYLOR_ORDER, to that node (``_deposit_moments``). Nodes are stored
+    grouped by coarse node: coarse node j holds fine nodes c j - c//2 ... c j - c//2 + c - 1,
+    c = ``plan.fine_per_coarse``.
     """
 
     def __init__(self, plan, batch, weights, n_pairs, diameter):
@@ -435,18 +463,9 @@ class _Deposit:
         c = plan.fine_per_coarse
         reached = int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.fine_node)) + c
         self._coarse_nodes = max(plan.n_coarse_nodes, -(-reached // c))
-        self._dirty = 0  # nodes per structure that may hold moments of an earlier batch
         self.distances = np.empty((batch, n_pairs))
-        self._u = np.empty(n_pairs)
-        self._node = np.empty(n_pairs)
-        self._index = np.empty(n_pairs, dtype=np.int64)
-        # moments 0, 1 and 2, 3 ride as real and imaginary parts of one complex scatter each,
-        # which halves the scatter passes; M0 = w never changes
-        self._low = np.empty(n_pairs, dtype=complex)
-        self._low.real = 1.0 if weights is None else weights
-        self._high = np.empty(n_pairs, dtype=complex)
-        shape = (batch, self._coarse_nodes * c)
-        self._sums = (np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex), np.zeros(shape))
+        self._weights = np.ones(n_pairs) if weights is None else weights
+        self._sums = np.empty((batch, self._coarse_nodes * c * (TAYLOR_ORDER + 1)))
 
     def __call__(self, scale, extent):
         """Return the moments of the pairs in ``distances[:k]``, summed per fine node.
@@ -458,35 +477,41 @@ class _Deposit:
 
         Returns
         -------
-        sums : (low, high, fourth), float64, per coarse node that can hold moments: M0, M1
-            and M2, M3 of its fine nodes, shape (k, n_nodes, 2 c) each, and M4, (k, n_nodes, c)
+        sums : ndarray of shape (k, n_nodes, c (TAYLOR_ORDER + 1)), float64: per coarse node
+            that can hold moments, M0 ... M_TAYLOR_ORDER of each of its fine nodes in turn
         """
         k, c = scale.size, self.plan.fine_per_coarse
-        row_length = self._coarse_nodes * c
-        # clear only the nodes earlier batches may have reached
-        reached = min(row_length, int(extent / (self.plan.fine_node)) + c)
-        self._dirty = max(self._dirty, reached)
+        reached = min(self._coarse_nodes * c, int(extent / self.plan.fine_node) + c)
         used = -(-reached // c)
-        for total in self._sums:
-            total[:k, : self._dirty] = 0.0
-        u, node, index, low, high = self._u, self._node, self._index, self._low, self._high
-        f = low.imag
-        for distances, factor, totals in zip(self.distances, scale, zip(*self._sums)):
-            np.multiply(distances, factor, out=u)
-            np.add(u, _MAGIC_ROUND, out=node)
-            np.subtract(node.view(np.int64), _MAGIC_BITS - c // 2, out=index)
-            node -= _MAGIC_ROUND
-            np.subtract(u, node, out=f)
-            np.multiply(f, f, out=high.real)
-            np.multiply(high.real, f, out=high.imag)
-            fourth = np.multiply(high.real, high.real, out=u)
-            if self.weights is not None:
-                f *= self.weights
-                high *= self.weights
-                fourth *= self.weights
-            for values, total in zip((low, high, fourth), totals):
-                np.add.at(total, index, values)
-        return [total[:k].reshape(k, self._coarse_nodes, c)[:, :used].view(float) for total in self._sums]
+        _deposit_moments(self.distances[:k], scale, self._weights, c // 2, used * c, self._sums)
+        return self._sums[:k, : used * c * (TAYLOR_ORDER + 1)].reshape(k, used, c * (TAYLOR_ORDER + 1))
+
+
+@numba.njit(cache=True)
+def _deposit_moments(distances, scale, weights, first_node, n_nodes, sums):
+    """Write into ``sums[row, :n_nodes (TAYLOR_ORDER + 1)]`` the moments Σ w f^m of each row's pairs.
+
+    A pair at u = distance × scale[row] goes to node round(u) + first_node, offset
+    f = u - round(u). One pass over the pairs, in their order, so the sums are reproducible;
+    compiled, because numpy needs a dozen passes and three scatters for it.
+    Raises ValueError if a pair falls beyond ``n_nodes``.
+    """
+    n_moments = TAYLOR_ORDER + 1
+    for row in range(distances.shape[0]):
+        total = sums[row]
+        total[: n_nodes * n_moments] = 0.0
+        factor = scale[row]
+        for pair in range(distances.shape[1]):
+            u = distances[row, pair] * factor
+            node = np.rint(u)
+            f = u - node
+            at = (int(node) + first_node) * n_moments
+            if at >= n_nodes * n_moments:
+                raise ValueError("_deposit_moments: a pair lies beyond the nodes")
+            value = weights[pair]
+            for m in range(n_moments):
+                total[at + m] += value
+                value *= f
 
 
 class _Plan:
@@ -537,12 +562,8 @@ class _Plan:
         for m in range(order + 1):
             for l in range(min(m, TAYLOR_ORDER) + 1):
                 expand[l, :, m] = comb(m, l) * t ** (m - l) / c**l
-        # columns in the memory order of (M0, M1) and (M2, M3) pairs per sub-node, then M4
-        self._expand = (
-            expand[0:2].transpose(1, 0, 2).reshape(2 * c, order + 1).T.copy(),
-            expand[2:4].transpose(1, 0, 2).reshape(2 * c, order + 1).T.copy(),
-            expand[4].T.copy(),
-        )
+        # columns in the memory order of the sums: sub-node, then moment
+        self._expand = expand.transpose(1, 0, 2).reshape(c * (TAYLOR_ORDER + 1), order + 1).T.copy()
 
         # The fine part is interpolated to step s, i.e. q samples per coarse node. Each
         # structure's FFTs are as long as its own kernel (and pairs, for the coarse part) need;
@@ -569,7 +590,7 @@ class _Plan:
 
         Parameters
         ----------
-        fine_sums : (low, high, fourth) from ``_Deposit``
+        fine_sums : ndarray of shape (k, n_nodes, c (TAYLOR_ORDER + 1)) from ``_Deposit``
         tau : ndarray of shape (k,), σ̃ in coarse nodes
         height : ndarray of shape (k,), first-peak height in the units of the moments
         extent : ndarray of shape (k,), a bound on each structure's r / R_NN1
@@ -577,9 +598,7 @@ class _Plan:
         """
         # moments about coarse nodes, shape (k, order + 1, n_nodes), each moment's nodes
         # contiguous for the FFTs; nodes past n_coarse_nodes reach no read-out
-        moments = sum(
-            expand @ sums[:, : self.n_coarse_nodes].transpose(0, 2, 1) for sums, expand in zip(fine_sums, self._expand)
-        )
+        moments = self._expand @ fine_sums[:, : self.n_coarse_nodes].transpose(0, 2, 1)
         # A circular convolution of length L of nodes b < n is exact at the read-outs p (coarse
         # nodes) if every such b is further than the kernel's reach from p ± L.
         reach = _reach(tau)
