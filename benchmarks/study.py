@@ -179,7 +179,7 @@ def main() -> None:
     import sklearn
 
     lines = [
-        "# Full-study benchmark",
+        "# Study benchmark" + ("" if overlay is None else f": the study with `{overlay}`"),
         "",
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
         f"`python benchmarks/study.py{'' if overlay is None else ' --configfile ' + overlay}`",
@@ -194,7 +194,7 @@ def main() -> None:
         "",
         "| measure | value | goal | |",
         "| --- | ---: | ---: | --- |",
-        f"| cold full study, --cores {args.cores} | {wall / 60:.1f} min | <= {GOAL_COLD_MIN:.0f} min | "
+        f"| cold run, --cores {args.cores} | {wall / 60:.1f} min | <= {GOAL_COLD_MIN:.0f} min | "
         f"{verdict(wall / 60 <= GOAL_COLD_MIN)} |",
         f"| no-op rerun | {noop_wall:.1f} s ({'nothing to be done' if nothing_to_do else 'jobs ran!'}) | "
         f"<= {GOAL_NOOP_S:.0f} s | {verdict(noop_wall <= GOAL_NOOP_S and nothing_to_do)} |",
