@@ -6,6 +6,9 @@ finder and the pair weights with the fast path; both are checked on their own he
 finite differences, and from a bracketing root finder (scipy's brentq) for the first peak.
 """
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from ase.cluster import Icosahedron, Octahedron
@@ -311,3 +314,15 @@ def test_exactly_zero_beyond_every_pairs_reach(name):
     # and not beyond: the tail of the farthest pair is still there one σ̃ before the reach ends
     tail = (GRID > distances.max() / r_nn1) & (GRID < distances.max() / r_nn1 + reach - SIGMA / r_nn1)
     assert (g[tail] > 0).all()
+
+
+def test_numba_is_imported_only_to_compute_an_rdf():
+    """The Coulomb-matrix jobs import the descriptor modules but should not pay numba's import."""
+    probe = (
+        "import sys, numpy as np; from npshape import features; from npshape.descriptors import rdf; "
+        "print('numba' in sys.modules); "
+        "rdf.rdf_profiles(np.array([[0, 0, 0], [0, 0, 2.7]]), [78, 78], rdf.rdf_grid()); "
+        "print('numba' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]

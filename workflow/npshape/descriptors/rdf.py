@@ -80,7 +80,7 @@ _HEAP_BLOCK_BYTES = 16 << 20  # larger than any working array of a batch, below 
 class _compiled:
     """A function compiled by numba (machine code cached beside this module) at its first call.
 
-    Importing numba costs a process about 0.1 s and 90 MB, and loading the cached code
+    Importing numba costs a process about 0.1 s and 60 MB, and loading the cached code
     0.15 s more: processes that import this module but compute no RDF (the Coulomb-matrix
     jobs) do not pay them.
     """
