@@ -16,12 +16,12 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"  # one core: set before numpy loads its BLAS
 
 import datetime  # noqa: E402
+import importlib.metadata  # noqa: E402
 import platform  # noqa: E402
 import time  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numba  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 from scipy.spatial.distance import pdist  # noqa: E402
@@ -111,7 +111,7 @@ def markdown(rows, grid, load):
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores on the machine; one thread used",
         f"- load average (1 min) at start / end of the run: {load[0]:.1f} / {load[1]:.1f} (the run adds about 1)"
         + ("; the machine was shared with other processes, so times are noisy" if max(load) > 1.5 else ""),
-        f"- Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, numba {numba.__version__}",
+        f"- Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, numba {importlib.metadata.version('numba')}",
         f"- RDF grid: {grid.size} points ({fine} at step {rdf.FINE_STEP} up to r̃ = {rdf.FINE_MAX}, "
         f"{coarse} at step {rdf.COARSE_STEP} up to r̃ = {grid[-1]:g}), σ = {rdf.SIGMA_ANGSTROM} Å; "
         "each call returns g and g'",

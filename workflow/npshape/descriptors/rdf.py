@@ -429,7 +429,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
     # the bounding-box diagonal bounds every distance, hence the nodes a structure reaches
     # (reduced along contiguous rows: numpy reduces an axis of stride 3 very slowly)
     diameter = np.sqrt((np.ptp(np.ascontiguousarray(x.transpose(0, 2, 1)), axis=2) ** 2).sum(axis=1))
-    deposit = _Deposit(plan, batch, pair_weights(numbers), n_pairs, diameter.max())
+    weights = pair_weights(numbers)
+    deposit = _Deposit(plan, batch, weights, n_pairs, diameter.max())
     g = np.empty((x.shape[0], plan.n_grid))
     dg = np.empty_like(g)
     for start in range(0, x.shape[0], batch):
@@ -438,7 +439,7 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
         for row, xyz in zip(d, x[start:stop]):
             pdist(xyz, out=row)
         shortest = d.min(axis=1)
-        r_nn1, height = first_peak(d, deposit.weights, sigma_angstrom, shortest)
+        r_nn1, height = first_peak(d, weights, sigma_angstrom, shortest)
         tau = plan.check(r_nn1, start)
         extent = d.max(axis=1) / r_nn1
         sums = deposit(1.0 / (r_nn1 * plan.fine_node), extent.max())
@@ -479,7 +480,8 @@ class _Deposit:
     """
 
     def __init__(self, plan, batch, weights, n_pairs, diameter):
-        self.plan, self.weights = plan, weights
+        """``weights`` of the pairs as from ``pair_weights`` (None: all 1); ``diameter`` bounds every distance (Å)."""
+        self.plan = plan
         c = plan.fine_per_coarse
         reached = int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.fine_node)) + c
         self._coarse_nodes = max(plan.n_coarse_nodes, -(-reached // c))
