@@ -103,17 +103,18 @@ def markdown(rows, grid, load):
 
     ``load`` is the 1-minute load average (start, end) of the run.
     """
-    fine, coarse = int(np.sum(grid <= rdf.FINE_MAX + 1e-9)), int(np.sum(grid > rdf.FINE_MAX + 1e-9))
+    fine, coarse = int(np.sum(grid <= rdf.grid.FINE_MAX + 1e-9)), int(np.sum(grid > rdf.grid.FINE_MAX + 1e-9))
     lines = [
         "# Descriptor benchmark",
         "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}",
+        f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}",
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores on the machine; one thread used",
         f"- load average (1 min) at start / end of the run: {load[0]:.1f} / {load[1]:.1f} (the run adds about 1)"
         + ("; the machine was shared with other processes, so times are noisy" if max(load) > 1.5 else ""),
-        f"- Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, numba {importlib.metadata.version('numba')}",
-        f"- RDF grid: {grid.size} points ({fine} at step {rdf.FINE_STEP} up to r̃ = {rdf.FINE_MAX}, "
-        f"{coarse} at step {rdf.COARSE_STEP} up to r̃ = {grid[-1]:g}), σ = {rdf.SIGMA_ANGSTROM} Å; "
+        f"- Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"numba {importlib.metadata.version('numba')}",
+        f"- RDF grid: {grid.size} points ({fine} at step {rdf.grid.FINE_STEP} up to r̃ = {rdf.grid.FINE_MAX}, "
+        f"{coarse} at step {rdf.grid.COARSE_STEP} up to r̃ = {grid[-1]:g}), σ = {rdf.grid.SIGMA_ANGSTROM} Å; "
         "each call returns g and g'",
         f"- replicas: Pt clusters, every atom displaced by up to {DISPLACEMENT_ANGSTROM} Å; "
         f"fast path called on {', '.join(f'{v} ({k} atoms)' for k, v in FAST_REPLICAS.items())} replicas at once; "

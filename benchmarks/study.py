@@ -181,7 +181,7 @@ def main() -> None:
     lines = [
         "# Study benchmark" + ("" if overlay is None else f": the study with `{overlay}`"),
         "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+        f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; "
         f"`python benchmarks/study.py{'' if overlay is None else ' --configfile ' + overlay}`",
         f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} logical cores; "
         f"load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f}",

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from npshape.augment import displaced_replicas, replica_seed, shard_replicas
+from npshape.learning.augment import displaced_replicas, replica_seed, shard_replicas
 
 PARENT = np.random.default_rng(0).uniform(-6.0, 6.0, (55, 3))  # any parent positions, Å
 BASE_SEED = 2021
@@ -67,7 +67,7 @@ def test_seed_follows_its_definition():
 
 def test_seed_is_stable_across_interpreters():
     # Python's own hash() of a str changes between runs; the seed must not.
-    code = "from npshape.augment import replica_seed; print(replica_seed(2021, 'DC-105', 5))"
+    code = "from npshape.learning.augment import replica_seed; print(replica_seed(2021, 'DC-105', 5))"
     outputs = {
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True,

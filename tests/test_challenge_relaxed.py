@@ -2,20 +2,20 @@
 
 import pytest
 import yaml
+from conftest import ROOT
 from scipy.spatial.distance import pdist
 
-from conftest import ROOT
-from npshape import catalog
+from npshape.structures import build, catalog
 
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
 ENTRIES = catalog.load_catalog(ROOT / "config/structures.yaml")["challenge"]
-RELAX = catalog.RelaxSettings.from_config(CONFIG["sutton_chen"])
+RELAX = build.RelaxSettings.from_config(CONFIG["sutton_chen"])
 BOND = CONFIG["structures"]["bond_angstrom"]
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
 def test_built_structure_keeps_its_atoms_apart_and_converges(entry):
-    atoms = catalog.build_structure(entry, BOND, RELAX)
+    atoms = build.build_structure(entry, BOND, RELAX)
     assert len(atoms) == entry["natoms"]
     assert pdist(atoms.get_positions()).min() > 0.8 * BOND
     if entry["relax"]:
@@ -25,5 +25,5 @@ def test_built_structure_keeps_its_atoms_apart_and_converges(entry):
 
 def test_core_shell_particle_keeps_its_two_metals():
     entry = next(e for e in ENTRIES if e["number"] == 8)
-    symbols = catalog.build_structure(entry, BOND, RELAX).get_chemical_symbols()
+    symbols = build.build_structure(entry, BOND, RELAX).get_chemical_symbols()
     assert symbols.count("Pt") == 55 and symbols.count("Ag") == 92

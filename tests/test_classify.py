@@ -12,7 +12,7 @@ import pytest
 from ase import Atoms
 from scipy.spatial.transform import Rotation
 
-from npshape import models
+from npshape.learning import model_files
 
 pytestmark = pytest.mark.workflow
 
@@ -61,7 +61,8 @@ def test_probabilities_invariant_under_rotation_translation_permutation(study, s
     ase.io.write(paths[0], structure)
     ase.io.write(paths[1], moved)
     out = tmp_path / "out.csv"
-    assert classify(*map(str, paths), "--model", str(study / f"results/models/{model}.skops"), "--output", str(out)).returncode == 0
+    model_file = str(study / f"results/models/{model}.skops")
+    assert classify(*map(str, paths), "--model", model_file, "--output", str(out)).returncode == 0
     table = pd.read_csv(out)
     assert np.abs(table[CLASSES].iloc[0] - table[CLASSES].iloc[1]).max() <= 1e-6
 
@@ -82,7 +83,8 @@ def bad_files(tmp_path, study):
     nan = tmp_path / "nan.xyz"
     nan.write_text("2\n\nPt 0.0 0.0 0.0\nPt nan 0.0 2.7\n")
     cases.append((str(nan), "NaN"))
-    cases.append((write("periodic.xyz", Atoms("Pt2", positions=[[0, 0, 0], [0, 0, 2.7]], cell=[10, 10, 10], pbc=True)), "periodic"))
+    periodic = Atoms("Pt2", positions=[[0, 0, 0], [0, 0, 2.7]], cell=[10, 10, 10], pbc=True)
+    cases.append((write("periodic.xyz", periodic), "periodic"))
     return cases
 
 
@@ -108,21 +110,21 @@ def test_readable_table_on_stdout_without_output(study):
 
 
 def test_saved_model_round_trip_predicts_the_same(study):
-    from npshape import dataset
-    pipeline, metadata = models.load_model(study / "results/models/RDF2.skops")
-    _, X, _ = dataset.read_features({"drdf": [str(study / "results/features/drdf/IC-13/shard-0.parquet")]})
-    models.save_model(pipeline, study / "roundtrip.skops", metadata)
-    again, _ = models.load_model(study / "roundtrip.skops")
+    from npshape.learning import datasets
+    pipeline, card = model_files.load_model(study / "results/models/RDF2.skops")
+    _, X, _ = datasets.read_features({"drdf": [str(study / "results/features/drdf/IC-13/shard-0.parquet")]})
+    model_files.save_model(pipeline, card, study / "roundtrip.skops")
+    again, again_card = model_files.load_model(study / "roundtrip.skops")
+    assert again_card == card
     assert np.array_equal(pipeline.predict_proba(X), again.predict_proba(X))
 
 
 def test_pickle_and_untrusted_types_are_refused(study, tmp_path):
-    pipeline, metadata = models.load_model(study / "results/models/RDF1.skops")
+    pipeline, _ = model_files.load_model(study / "results/models/RDF1.skops")
     pickled = tmp_path / "model.skops"
     pickled.write_bytes(pickle.dumps(pipeline))
-    (tmp_path / "model.json").write_text("{}")
     with pytest.raises(ValueError, match="not a skops model file"):
-        models.load_model(pickled)
+        model_files.load_model(pickled)
     # a skops file whose schema names a type outside the trusted list
     tampered = tmp_path / "tampered.skops"
     with zipfile.ZipFile(study / "results/models/RDF1.skops") as source, zipfile.ZipFile(tampered, "w") as target:
@@ -133,8 +135,7 @@ def test_pickle_and_untrusted_types_are_refused(study, tmp_path):
                     b'"sklearn.neural_network._multilayer_perceptron"', b'"subprocess"'
                 )
             target.writestr(item, data)
-    (tmp_path / "tampered.json").write_text((study / "results/models/RDF1.json").read_text())
     with pytest.raises(ValueError, match="untrusted"):
-        models.load_model(tampered)
+        model_files.load_model(tampered)
     process = classify(str(study / "results/structures/train/IC-13.xyz"), "--model", str(pickled))
     assert process.returncode == 2 and process.stderr.count("\n") == 1 and "not a skops model file" in process.stderr

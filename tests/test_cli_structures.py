@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from ase import Atoms
 from ase.cluster import Icosahedron
-
 from conftest import ROOT
+
 from npshape import cli
 
 CONFIG = str(ROOT / "config/config.yaml")

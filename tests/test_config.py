@@ -4,12 +4,12 @@ import copy
 
 import pytest
 import yaml
-from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
-
 from conftest import ROOT, copy_workflow, snakemake
-from npshape import catalog
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import update_config, validate
+
 from npshape.classes import CLASS_LABELS
+from npshape.structures import build, catalog
 
 CONFIG_SCHEMA = str(ROOT / "workflow/schemas/config.schema.yaml")
 CATALOG_SCHEMA = str(ROOT / "workflow/schemas/structures.schema.yaml")
@@ -19,17 +19,25 @@ def load(path):
     return yaml.safe_load((ROOT / path).read_text())
 
 
+def study_config(overlay=None):
+    """Return config/config.yaml with an overlay merged over it, as ``snakemake --configfile overlay`` does."""
+    config = load("config/config.yaml")
+    if overlay:
+        update_config(config, load(overlay))
+    return config
+
+
 def test_schema_enums_match_the_package():
     schema = load("workflow/schemas/structures.schema.yaml")
     entry = schema["$defs"]["entry"]["properties"]
     assert entry["class"]["enum"] == list(CLASS_LABELS)
     assert entry["acceptable"]["items"]["enum"] == list(CLASS_LABELS)
-    assert set(entry["builder"]["enum"]) == set(catalog.BUILDERS)
+    assert set(entry["builder"]["enum"]) == set(build.BUILDERS)
 
 
-@pytest.mark.parametrize("config_file", ["config/config.yaml", "config/test.yaml"])
-def test_shipped_configs_and_catalogs_validate(config_file):
-    config = load(config_file)
+@pytest.mark.parametrize("overlay", [None, "config/test.yaml", "config/no-scan.yaml"])
+def test_shipped_configs_and_catalogs_validate(overlay):
+    config = study_config(overlay)
     validate(config, CONFIG_SCHEMA)
     shipped = catalog.load_catalog(ROOT / config["catalog"])
     validate(shipped, CATALOG_SCHEMA)

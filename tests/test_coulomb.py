@@ -144,7 +144,7 @@ def symmetric_clusters():
     from ase.cluster import Decahedron, Octahedron
     from ase.lattice.cubic import FaceCenteredCubic
 
-    from npshape.shapes import sphere
+    from npshape.structures.shapes import sphere
 
     return {
         "IC55": icosahedron(2),

@@ -4,9 +4,12 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import yaml
-
 from conftest import ROOT
-from npshape import augment, dataset, features, io, shapes
+
+from npshape import io
+from npshape.descriptors import feature_frames
+from npshape.learning import augment, datasets
+from npshape.structures import shapes
 
 SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["descriptors"]
 
@@ -17,52 +20,52 @@ def replicas():
     return positions
 
 
-@pytest.mark.parametrize("descriptor", features.DESCRIPTORS)
+@pytest.mark.parametrize("descriptor", feature_frames.DESCRIPTORS)
 def test_features_do_not_depend_on_the_batch(replicas, descriptor):
     numbers = np.full(replicas.shape[1], 78)
-    whole = features.describe(descriptor, replicas, numbers, SETTINGS)[1]
-    halves = np.vstack([features.describe(descriptor, part, numbers, SETTINGS)[1] for part in (replicas[:3], replicas[3:])])
-    one_by_one = np.vstack([features.describe(descriptor, r[None], numbers, SETTINGS)[1] for r in replicas])
+    whole = feature_frames.describe(descriptor, replicas, numbers, SETTINGS)[1]
+    halves = np.vstack([feature_frames.describe(descriptor, part, numbers, SETTINGS)[1] for part in (replicas[:3], replicas[3:])])
+    one_by_one = np.vstack([feature_frames.describe(descriptor, r[None], numbers, SETTINGS)[1] for r in replicas])
     assert whole.dtype == np.float32
     assert whole.tobytes() == halves.tobytes() == one_by_one.tobytes()
 
 
 def test_feature_file_round_trip_and_metadata(replicas, tmp_path):
-    names, values = features.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
-    frame = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)
+    names, values = feature_frames.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    frame = feature_frames.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)
     path = tmp_path / "shard-0.parquet"
-    io.write_table(frame, path, features.feature_metadata("rdf", SETTINGS["rdf"]))
-    keys, X, settings = dataset.read_features({"rdf": [str(path)]})
+    io.write_parquet(frame, path, feature_frames.feature_metadata("rdf", SETTINGS["rdf"]))
+    keys, X, settings = datasets.read_features({"rdf": [str(path)]})
     assert X.tobytes() == values.tobytes()
     assert settings == {"rdf": SETTINGS["rdf"]} and list(keys["replica"]) == list(range(8))
     again = tmp_path / "again.parquet"
-    io.write_table(frame, again, features.feature_metadata("rdf", SETTINGS["rdf"]))
+    io.write_parquet(frame, again, feature_frames.feature_metadata("rdf", SETTINGS["rdf"]))
     assert path.read_bytes() == again.read_bytes()
 
 
 def test_truncated_or_foreign_feature_files_are_refused(replicas, tmp_path):
-    names, values = features.describe("drdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
-    frame = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)
+    names, values = feature_frames.describe("drdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    frame = feature_frames.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)
     good = tmp_path / "good.parquet"
-    io.write_table(frame, good, features.feature_metadata("drdf", SETTINGS["rdf"]))
+    io.write_parquet(frame, good, feature_frames.feature_metadata("drdf", SETTINGS["rdf"]))
     truncated = tmp_path / "truncated.parquet"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(ValueError, match="truncated.parquet: not a readable parquet file"):
-        dataset.read_features({"drdf": [str(truncated)]})
+        datasets.read_features({"drdf": [str(truncated)]})
     foreign = tmp_path / "foreign.parquet"
     frame.to_parquet(foreign)
     with pytest.raises(ValueError, match="without npshape metadata"):
-        dataset.read_features({"drdf": [str(foreign)]})
+        datasets.read_features({"drdf": [str(foreign)]})
     other = tmp_path / "other.parquet"
-    io.write_table(frame, other, features.feature_metadata("drdf", {**SETTINGS["rdf"], "sigma_angstrom": 0.3}))
+    io.write_parquet(frame, other, feature_frames.feature_metadata("drdf", {**SETTINGS["rdf"], "sigma_angstrom": 0.3}))
     with pytest.raises(ValueError, match="other descriptor settings"):
-        dataset.read_features({"drdf": [str(good), str(other)]})
+        datasets.read_features({"drdf": [str(good), str(other)]})
     poisoned = frame.copy()
     poisoned.iloc[2, 5] = np.nan
     nan_file = tmp_path / "nan.parquet"
-    io.write_table(poisoned, nan_file, features.feature_metadata("drdf", SETTINGS["rdf"]))
+    io.write_parquet(poisoned, nan_file, feature_frames.feature_metadata("drdf", SETTINGS["rdf"]))
     with pytest.raises(ValueError, match="non-finite"):
-        dataset.read_features({"drdf": [str(nan_file)]})
+        datasets.read_features({"drdf": [str(nan_file)]})
 
 
 def test_augmentation_shard_round_trip(replicas, tmp_path):
@@ -77,19 +80,19 @@ def test_augmentation_shard_round_trip(replicas, tmp_path):
 
 
 def test_assembled_matrix_round_trip_and_truncation(replicas, tmp_path):
-    names, values = features.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
-    keys = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)[dataset.KEY_COLUMNS]
+    names, values = feature_frames.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    keys = feature_frames.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names, values)[datasets.KEY_COLUMNS]
     path = tmp_path / "rdf.npy"
-    dataset.write_matrix(keys, values, SETTINGS["rdf"], path)
-    keys_back, X, settings = dataset.read_matrix(path)
+    datasets.write_matrix(keys, values, SETTINGS["rdf"], path)
+    keys_back, X, settings = datasets.read_matrix(path)
     assert X.tobytes() == values.tobytes() and keys_back.equals(keys) and settings == SETTINGS["rdf"]
     whole = path.read_bytes()
     path.write_bytes(whole[:-1000])
     with pytest.raises(ValueError, match="rdf.npy"):
-        dataset.read_matrix(path)
+        datasets.read_matrix(path)
     path.write_bytes(flip_one_byte(whole, len(whole) // 2))  # same length, one feature changed
     with pytest.raises(ValueError, match="rdf.npy: checksum differs"):
-        dataset.read_matrix(path)
+        datasets.read_matrix(path)
 
 
 def flip_one_byte(data, offset):
@@ -107,16 +110,16 @@ def page_data_offsets(path, column):
 
 def test_corrupted_feature_and_shard_files_are_refused(replicas, tmp_path):
     # without page CRCs, about half of these one-byte changes decompress to other values unnoticed
-    names, values = features.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
+    names, values = feature_frames.describe("rdf", replicas, np.full(replicas.shape[1], 78), SETTINGS)
     middle = slice(500, 520)  # 20 columns around the first peak: the pages are alike in every column
-    frame = features.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names[middle], values[:, middle])
-    path, corrupted = tmp_path / "features.parquet", tmp_path / "corrupted.parquet"
-    io.write_table(frame, path, features.feature_metadata("rdf", SETTINGS["rdf"]))
+    frame = feature_frames.feature_frame(["IC-55"] * 8, ["IC"] * 8, np.arange(8), names[middle], values[:, middle])
+    path, corrupted = tmp_path / "feature_frames.parquet", tmp_path / "corrupted.parquet"
+    io.write_parquet(frame, path, feature_frames.feature_metadata("rdf", SETTINGS["rdf"]))
     whole = path.read_bytes()
     for offset in page_data_offsets(path, 10):
         corrupted.write_bytes(flip_one_byte(whole, offset))
         with pytest.raises(ValueError, match="corrupted.parquet: not a readable parquet file"):
-            io.read_table(corrupted)
+            io.read_parquet(corrupted)
     shard, corrupted = tmp_path / "shard.parquet", tmp_path / "corrupted-shard.parquet"
     io.write_replicas(shard, np.arange(8), np.arange(8, dtype=np.uint64), replicas, {"id": "IC-55"})
     whole = shard.read_bytes()
@@ -129,7 +132,7 @@ def test_corrupted_feature_and_shard_files_are_refused(replicas, tmp_path):
 def test_written_files_follow_the_umask_not_mkstemp_0600(tmp_path):
     import os
     path = tmp_path / "t.parquet"
-    io.write_table(features.feature_frame(["a"], ["IC"], np.zeros(1), ["x"], np.zeros((1, 1))), path, {})
+    io.write_parquet(feature_frames.feature_frame(["a"], ["IC"], np.zeros(1), ["x"], np.zeros((1, 1))), path, {})
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -1,12 +1,13 @@
-"""Tests of npshape.geometry: regions, tetrahedra, the Boerdijk-Coxeter helix, mirrors, joins, merges.
+"""Tests of npshape.structures.geometry: regions, tetrahedra, the Boerdijk-Coxeter helix, mirrors, joins, merges.
 
 Expected values come from closed formulas and hand geometry, not from the code under test.
 """
 
 import numpy as np
 import pytest
+from scipy.spatial.distance import pdist
 
-from npshape import geometry, shapes
+from npshape.structures import geometry, shapes
 
 BOND = 2.7
 
@@ -70,21 +71,25 @@ def test_regular_tetrahedron_vertices():
     np.testing.assert_allclose(vertices.mean(axis=0), 0.0, atol=1e-15)
 
 
-@pytest.mark.parametrize("edge_atoms", [1, 2, 3, 4, 5, 7])
-def test_filled_regular_tetrahedron_is_the_fcc_tetrahedron(edge_atoms):
-    vertices = geometry.regular_tetrahedron_vertices((edge_atoms - 1) * BOND)
-    points = geometry.fill_tetrahedron(vertices, edge_atoms)
-    assert len(points) == edge_atoms * (edge_atoms + 1) * (edge_atoms + 2) // 6
-    if edge_atoms > 1:
-        # fcc sites relative to a vertex: integer multiples of bond/√2 with an even sum.
-        steps = (points - vertices[0]) / (BOND / np.sqrt(2))
-        np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)
-        assert np.all(np.round(steps).sum(axis=1) % 2 == 0)
-        distances = np.linalg.norm(points[:, None] - points[None], axis=-1)
-        assert distances[distances > 1e-9].min() == pytest.approx(BOND)
-        reference = shapes.tetrahedron(edge_atoms, BOND)  # same vertex frame
-        assert geometry.coincident_with(points, reference, 1e-6).all()
-        assert len(reference) == len(points)
+def test_map_tetrahedron_takes_vertices_onto_vertices_and_keeps_barycentric_weights():
+    rng = np.random.default_rng(4)
+    source, target = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    np.testing.assert_allclose(geometry.map_tetrahedron(source, source, target), target, atol=1e-12)
+    weights = rng.dirichlet(np.ones(4), size=6)  # points inside, as barycentric combinations
+    np.testing.assert_allclose(geometry.map_tetrahedron(weights @ source, source, target), weights @ target, atol=1e-12)
+
+
+def test_map_onto_the_mirror_image_keeps_bonds_and_shares_the_face():
+    n = 5
+    vertices = geometry.regular_tetrahedron_vertices((n - 1) * BOND)
+    tetrahedron = shapes.tetrahedron(n, BOND)
+    face_centre = vertices[1:].mean(axis=0)
+    apex = geometry.reflect_through_plane(vertices[:1], face_centre, vertices[0] - face_centre)
+    twin = geometry.map_tetrahedron(tetrahedron, vertices, np.vstack([apex, vertices[1:]]))
+    assert pdist(twin).min() == pytest.approx(BOND)  # a mirror image is an isometry
+    on_face = np.isclose((tetrahedron - face_centre) @ (vertices[0] - face_centre), 0.0, atol=1e-6)
+    assert on_face.sum() == n * (n + 1) // 2  # triangular number of the shared (111) face
+    assert geometry.coincident_with(tetrahedron[on_face], twin, 1e-6).all()
 
 
 def test_reflection_through_plane():

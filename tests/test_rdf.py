@@ -319,7 +319,7 @@ def test_exactly_zero_beyond_every_pairs_reach(name):
 def test_numba_is_imported_only_to_compute_an_rdf():
     """The Coulomb-matrix jobs import the descriptor modules but should not pay numba's import."""
     probe = (
-        "import sys, numpy as np; from npshape import features; from npshape.descriptors import rdf; "
+        "import sys, numpy as np; from npshape.descriptors import feature_frames, rdf; "
         "print('numba' in sys.modules); "
         "rdf.rdf_profiles(np.array([[0, 0, 0], [0, 0, 2.7]]), [78, 78], rdf.rdf_grid()); "
         "print('numba' in sys.modules)"

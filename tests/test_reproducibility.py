@@ -8,8 +8,8 @@ import time
 
 import pandas as pd
 import pytest
-
 from conftest import copy_workflow, snakemake
+
 from npshape import io
 
 pytestmark = pytest.mark.workflow

@@ -14,7 +14,8 @@ from ase.spacegroup import Spacegroup, crystal
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import pdist
 
-from npshape import lattices, shapes
+from npshape.structures import lattices, shapes
+from npshape.structures.build import BUILDERS, build_structure
 
 BOND_ANGSTROM = 2.7
 
@@ -95,13 +96,13 @@ def sorted_distances(positions):
     [(b, s, v, f) for b, s, values, f in COUNTS for v in values],
 )
 def test_atom_count_follows_the_closed_formula(builder, size, value, formula):
-    assert len(shapes.build(builder, **{size: value})) == formula(value)
+    assert len(BUILDERS[builder](**{size: value})) == formula(value)
 
 
 @pytest.mark.parametrize("bond", [BOND_ANGSTROM, 2.0])
 @pytest.mark.parametrize(("builder", "params"), BUILDS)
 def test_shortest_distance_is_the_bond(builder, params, bond):
-    positions = shapes.build(builder, bond=bond, **params)
+    positions = BUILDERS[builder](bond=bond, **params)
     assert positions.dtype == np.float64 and positions.shape[1:] == (3,)
     assert pdist(positions).min() == pytest.approx(bond, abs=1e-9)
 
@@ -111,7 +112,7 @@ def test_shape_is_centred_on_the_origin(label):
     # every shape but beta-Mn (centred on an 8c atom, site symmetry 3 only) has a
     # symmetry centre or enough mirror planes to pin its centroid to the origin
     builder, params = CLASS_BUILDS[label]
-    assert np.allclose(shapes.build(builder, **params).mean(axis=0), 0.0, atol=1e-9)
+    assert np.allclose(BUILDERS[builder](**params).mean(axis=0), 0.0, atol=1e-9)
 
 
 # Atoms with all their neighbours inside the solid, counted from the geometry: the inner
@@ -132,7 +133,7 @@ def test_shape_is_centred_on_the_origin(label):
     ],
 )
 def test_inner_atoms_are_fully_coordinated(builder, size, value, full, inner):
-    counts = coordination(shapes.build(builder, **{size: value}), BOND_ANGSTROM)
+    counts = coordination(BUILDERS[builder](**{size: value}), BOND_ANGSTROM)
     assert counts.max() == full
     assert np.count_nonzero(counts == full) == inner
 
@@ -172,7 +173,7 @@ def test_close_packed_sphere_interior_is_twelve_coordinated(lattice):
     ],
 )
 def test_inertia_tensor_is_isotropic(builder, params):
-    assert inertia_anisotropy(shapes.build(builder, **params)) < 1e-8
+    assert inertia_anisotropy(BUILDERS[builder](**params)) < 1e-8
 
 
 # ASE builds close-packed clusters with nearest-neighbour distance a/√2.
@@ -192,7 +193,7 @@ ASE_LATTICE_CONSTANT = BOND_ANGSTROM * np.sqrt(2)
     ],
 )
 def test_pair_distances_agree_with_ase_cluster(builder, params, ase_cluster, ase_args):
-    ours = shapes.build(builder, **params)
+    ours = BUILDERS[builder](**params)
     reference = ase_cluster("Pt", *ase_args, latticeconstant=ASE_LATTICE_CONSTANT).get_positions()
     assert len(ours) == len(reference)
     np.testing.assert_allclose(sorted_distances(ours), sorted_distances(reference), atol=1e-6)
@@ -260,5 +261,6 @@ def test_builders_cover_the_eleven_classes_and_nothing_else():
 
 
 def test_unknown_builder_is_rejected_by_name():
-    with pytest.raises(ValueError, match="pyramid"):
-        shapes.build("pyramid", edge_atoms=3)
+    entry = {"id": "X-1", "class": "OH", "builder": "pyramid", "params": {"edge_atoms": 3}, "metal": "Pt", "natoms": 1}
+    with pytest.raises(ValueError, match="unknown builder 'pyramid'"):
+        build_structure(entry, 2.7)

@@ -11,7 +11,6 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import copy_workflow
 
 pytestmark = [

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from npshape import splits
+from npshape.learning import splits
 
 
 def test_paper_counts_per_structure():

@@ -13,7 +13,7 @@ from scipy.spatial import Voronoi
 from scipy.spatial.distance import cdist
 
 from npshape.descriptors.surface import BALL_RADIUS_BONDS, surface_mask
-from npshape.shapes import tetrahedron
+from npshape.structures.shapes import tetrahedron
 
 BOND_ANGSTROM = 2.7
 FCC_A = BOND_ANGSTROM * np.sqrt(2)  # fcc lattice constant for that nearest-neighbour distance

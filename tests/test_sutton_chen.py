@@ -7,8 +7,8 @@ from ase.build import bulk
 from ase.cluster import Icosahedron, Octahedron
 from scipy.spatial.transform import Rotation
 
-from npshape import sutton_chen
-from npshape.sutton_chen import (
+from npshape.structures import sutton_chen
+from npshape.structures.sutton_chen import (
     SuttonChenParameters,
     energy,
     energy_and_gradient,

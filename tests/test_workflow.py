@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import ase.io
 import numpy as np
@@ -9,9 +11,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from conftest import ROOT, copy_workflow, snakemake
 
-from conftest import copy_workflow, snakemake
-from npshape import io
+from npshape import __version__, io
+from npshape.classes import CLASS_LABELS
+from npshape.learning import arithmetic, model_files
+from npshape.learning.model_card import PAPER_MODELS, ModelCard
 
 pytestmark = pytest.mark.workflow
 
@@ -25,6 +30,18 @@ def test_every_target_exists(study):
         assert (study / f"results/figures/confusion_{model}.png").exists()
     for figure in ["training_structures", "challenge_structures", "rdf_profiles", "coulomb_matrices", "challenge_matrix"]:
         assert (study / f"results/figures/{figure}.png").stat().st_size > 10_000
+
+
+def test_model_cards_say_what_each_model_is_and_how_it_was_made(study):
+    for model, descriptors in PAPER_MODELS.items():
+        card = ModelCard.read(study / f"results/models/{model}.json")
+        assert model_files.read_card(study / f"results/models/{model}.skops") == card  # the copy inside the model file
+        assert card.model == model and card.descriptors == descriptors and card.classes == CLASS_LABELS
+        assert card.provenance["npshape_version"] == __version__ and card.provenance["seed"] == 2021
+        if arithmetic.can_pin():
+            assert card.provenance["arithmetic"]["blas_kernel"] == arithmetic.PINNED_BLAS_KERNEL
+        assert card.provenance["arithmetic"]["blas_threads"] == 1
+        assert len(card.history) >= card.scores["epochs"]
 
 
 def test_second_run_has_nothing_to_do(study):
@@ -57,8 +74,8 @@ def test_feature_files_have_the_documented_layout(study):
 
 
 def test_challenge_features_leave_out_what_cm_cannot_take(study):
-    cm, _ = io.read_table(study / "results/features/cm/challenge.parquet")
-    rdf, _ = io.read_table(study / "results/features/rdf/challenge.parquet")
+    cm, _ = io.read_parquet(study / "results/features/cm/challenge.parquet")
+    rdf, _ = io.read_parquet(study / "results/features/rdf/challenge.parquet")
     assert list(rdf["id"]) == ["T01-IC55-relaxed", "T02-FCC-S-55", "T03-IC147-Ag"]
     assert list(cm["id"]) == ["T01-IC55-relaxed", "T02-FCC-S-55"]  # 147 atoms > d = 57
 
@@ -76,8 +93,9 @@ def test_tables_have_the_documented_columns(study):
     assert len(s1) == 4 and set(s1["model"]) == {"CM", "RDF3"}
     # the models' own architecture (2 x 16 in the test config) is scored by the models themselves
     main = s1[s1["neurons"] == 16].set_index("model")
+    scores = ["cv_score", "val_score", "test_score"]
     for model, row in table1.set_index("model").loc[["CM", "RDF3"]].iterrows():
-        assert main.loc[model, ["cv_score", "val_score", "test_score"]].tolist() == row[["cv_score", "val_score", "test_score"]].tolist()
+        assert main.loc[model, scores].tolist() == row[scores].tolist()
     assert not (study / "results/scan/CM/2x16.json").exists()
     probabilities = pd.read_csv(study / "results/tables/challenge_probabilities_RDF3.csv")
     classes = probabilities.columns[2:]
@@ -128,7 +146,10 @@ def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path
 
 
 def test_html_report_holds_every_table_and_figure(study):
-    snakemake(study, "--report", "results/report.html")
+    # as after the README's `pip install -e .`: without the test extras (pytest brings pygments)
+    command = [sys.executable, str(ROOT / "tests/plain_install.py"), "snakemake", "--configfile", "config/test.yaml"]
+    process = subprocess.run([*command, "--report", "results/report.html"], cwd=study, capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr[-3000:]
     report = (study / "results/report.html").read_text(errors="replace")
     for name in ["table1.csv", "challenge_scores.csv", "table_s1.csv", "challenge_matrix.png", "rdf_profiles.png"]:
         assert name in report

@@ -30,7 +30,8 @@ def load_config(path: str) -> dict:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build one catalog entry and write its extended XYZ file, as the workflow does."""
-    from npshape import catalog, io
+    from npshape import io
+    from npshape.structures import build, catalog
 
     config = load_config(args.config)
     catalog_path = args.catalog or config["catalog"]
@@ -38,8 +39,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.id not in entries:
         raise InputError(f"{catalog_path}: no entry with id {args.id!r}")
     entry = entries[args.id]
-    relax = catalog.RelaxSettings.from_config(config["sutton_chen"]) if entry["relax"] else None
-    atoms = catalog.build_structure(entry, config["structures"]["bond_angstrom"], relax)
+    relax = build.RelaxSettings.from_config(config["sutton_chen"]) if entry["relax"] else None
+    atoms = build.build_structure(entry, config["structures"]["bond_angstrom"], relax)
     output = args.output or f"results/structures/{entry['set']}/{entry['id']}.xyz"
     io.write_structure(atoms, output)
     print(f"{output}: {len(atoms)} atoms" + (f", E = {atoms.info['energy_eV']:.6f} eV" if relax else ""))
@@ -48,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_energy(args: argparse.Namespace) -> int:
     """Print CSV ``structure,natoms,energy_eV``: the Sutton-Chen energy of each file, every pair counted."""
-    from npshape import sutton_chen
+    from npshape.structures import sutton_chen
 
     config = load_config(args.config)
     metals = {
@@ -111,10 +112,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
     import numpy as np
     import pandas as pd
 
-    from npshape import evaluation, features, io, models
+    from npshape import io
+    from npshape.descriptors import feature_frames
+    from npshape.learning import evaluation, model_files
 
-    pipeline, metadata = models.load_model(args.model)
-    settings = {features.SETTINGS_SECTION[d]: s for d, s in metadata["descriptor_settings"].items()}
+    pipeline, card = model_files.load_model(args.model)
+    settings = {feature_frames.SETTINGS_SECTION[d]: s for d, s in card.descriptor_settings.items()}
     names, rows, status = [], [], 0
     show_progress = len(args.files) >= PROGRESS_MIN_FILES
     for done, path in enumerate(args.files, start=1):
@@ -125,7 +128,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
                     f"{path}: {len(atoms)} atoms, more than the {settings['cm']['size']} the Coulomb-matrix model takes"
                 )
             positions = atoms.get_positions()[None]
-            rows.append(np.hstack([features.describe(d, positions, atoms.numbers, settings)[1] for d in metadata["descriptors"]]))
+            rows.append(np.hstack([feature_frames.describe(d, positions, atoms.numbers, settings)[1] for d in card.descriptors]))
             names.append(path)
         except InputError as error:
             print(f"npshape classify: {error}", file=sys.stderr)
@@ -133,11 +136,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
         if show_progress and (done % max(1, len(args.files) // 10) == 0 or done == len(args.files)):
             print(f"npshape classify: {done}/{len(args.files)} files", file=sys.stderr)
     table = evaluation.probability_table(pipeline, np.vstack(rows), names) if rows else pd.DataFrame(
-        columns=["structure", "predicted", *metadata["classes"]]
+        columns=["structure", "predicted", *card.classes]
     )
     if args.output:
-        with io.atomic_path(args.output) as tmp:  # an interrupted call leaves no half-written table
-            table.to_csv(tmp, index=False, float_format="%.6f")
+        io.write_csv(table, args.output, float_format="%.6f")  # an interrupted call leaves no half-written table
     else:
         print(table.to_string(index=False, float_format=lambda p: f"{p:.4f}"))
     return status

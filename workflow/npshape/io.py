@@ -1,7 +1,8 @@
 """Reading and writing the workflow's files; the only module besides the CLI that touches disk.
 
 Every writer goes through :func:`atomic_path`, so a killed job never leaves a truncated file
-under a final name.
+under a final name. pandas, pyarrow and ASE are imported by the functions that use them:
+importing this module stays cheap for ``npshape classify`` and for Snakemake's start-up.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import ase.io
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
-from ase import Atoms
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ase import Atoms
 
 
 _UMASK = os.umask(0)
@@ -40,28 +41,41 @@ def atomic_path(path: str | Path):
             os.unlink(tmp)
 
 
+def write_csv(frame: pd.DataFrame, path: str | Path, **to_csv) -> None:
+    """Write ``frame`` as CSV (``to_csv`` keyword arguments, no index unless given), atomically."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, **{"index": False, **to_csv})
+
+
 def write_structure(atoms: Atoms, path: str | Path) -> None:
     """Write ``atoms`` as extended XYZ, its ``info`` in the comment line."""
+    import ase.io
+
     with atomic_path(path) as tmp:
         ase.io.write(tmp, atoms, format="extxyz")
 
 
 def read_structure(path: str | Path) -> Atoms:
     """Return the (last) structure of any file ASE can read."""
+    import ase.io
+
     return ase.io.read(path)
 
 
 METADATA_KEY = b"npshape"
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, metadata: dict) -> None:
+def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict) -> None:
     """Write ``frame`` as parquet with ``metadata`` (JSON) in the schema, atomically.
 
     The bytes depend only on the frame and the metadata, so reruns and any ``--cores`` give
     identical files. Dictionary encoding and column statistics are off: features are
     distinct floats, and on tables of thousands of columns both double the read time.
-    Every page carries a CRC, so :func:`read_table` refuses a corrupted file.
+    Every page carries a CRC, so :func:`read_parquet` refuses a corrupted file.
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
     with atomic_path(path) as tmp:
@@ -70,14 +84,17 @@ def write_table(frame: pd.DataFrame, path: str | Path, metadata: dict) -> None:
         )
 
 
-def read_table(path: str | Path, columns: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
-    """Return the frame and the npshape metadata of a parquet file written by :func:`write_table`.
+def read_parquet(path: str | Path, columns: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Return the frame and the npshape metadata of a parquet file written by :func:`write_parquet`.
 
     Raises
     ------
     ValueError
         Naming the file, if it is missing, truncated, corrupt or not one of ours.
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         table = pq.read_table(path, columns=columns, page_checksum_verification=True)
     except (OSError, pa.ArrowException) as error:
@@ -90,6 +107,9 @@ def read_table(path: str | Path, columns: list[str] | None = None) -> tuple[pd.D
 
 def write_replicas(path: str | Path, replicas: np.ndarray, seeds: np.ndarray, positions: np.ndarray, metadata: dict) -> None:
     """Write an augmentation shard: one row per replica with its index, seed and flat positions (Å)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     k, n_atoms, _ = positions.shape
     flat = pa.FixedSizeListArray.from_arrays(pa.array(positions.reshape(-1), pa.float64()), n_atoms * 3)
     table = pa.table({"replica": pa.array(replicas, pa.int64()), "seed": pa.array(seeds, pa.uint64()), "positions": flat})
@@ -100,6 +120,9 @@ def write_replicas(path: str | Path, replicas: np.ndarray, seeds: np.ndarray, po
 
 def read_replicas(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Return (replicas, seeds, positions of shape (k, n_atoms, 3), metadata) of an augmentation shard."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         table = pq.read_table(path, page_checksum_verification=True)
         metadata = json.loads(table.schema.metadata[METADATA_KEY])

@@ -1,10 +1,16 @@
-# Glue shared by the rule files: config validation, the catalog, input functions.
+# Glue shared by every stage: config validation, the catalog, input functions, priorities.
+import os
 import threading
 
 from snakemake.utils import validate
 
-from npshape import catalog as npcatalog
-from npshape.models import MODEL_DESCRIPTORS
+from npshape.learning import arithmetic
+from npshape.learning.model_card import PAPER_MODELS
+from npshape.structures import catalog as npcatalog
+
+# Every job inherits one BLAS kernel and one SIMD level, so fits do not depend on the CPU
+# (npshape/learning/arithmetic.py); on a CPU without AVX2 nothing is pinned.
+os.environ.update(arithmetic.pinned_environment())
 
 validate(config, "../schemas/config.schema.yaml")
 CATALOG = npcatalog.load_catalog(config["catalog"])
@@ -52,7 +58,7 @@ def all_targets():
     ]
 
 
-MODELS = list(MODEL_DESCRIPTORS)
+MODELS = list(PAPER_MODELS)
 
 
 wildcard_constraints:
@@ -74,7 +80,7 @@ def feature_shards(descriptor):
 
 def model_features(wildcards):
     """Return the assembled feature matrices a model learns from, keyed by descriptor (rdf before drdf)."""
-    return {d: f"results/datasets/{d}.npy" for d in MODEL_DESCRIPTORS[wildcards.model]}
+    return {d: f"results/datasets/{d}.npy" for d in PAPER_MODELS[wildcards.model]}
 
 
 def training_mem_mb(wildcards):
@@ -85,7 +91,7 @@ def training_mem_mb(wildcards):
 
 def challenge_features(wildcards):
     """Return the challenge feature files a model reads."""
-    return [f"results/features/{d}/challenge.parquet" for d in MODEL_DESCRIPTORS[wildcards.model]]
+    return [f"results/features/{d}/challenge.parquet" for d in PAPER_MODELS[wildcards.model]]
 
 
 def is_main_architecture(layers, neurons):
@@ -97,6 +103,7 @@ def is_main_architecture(layers, neurons):
 # largest input; a job does not pass its priority on to the jobs it waits for. So every stage
 # that feeds the fits ranks above them: otherwise fits, whose inputs are large, starve the last
 # feature job of the CM matrix, and the longest fits start last.
+PRIORITY_REPORT = 30  # tables, challenge classification and figures: seconds each, wanted as soon as possible
 PRIORITY_DATA = 20  # structures, replicas, features, splits and the assembled matrices
 PRIORITY_MODEL = 10  # the four models (Table 1)
 PRIORITY_FOLD = 5  # their cross-validation folds; the scan comes last (scan_priority)

@@ -28,7 +28,7 @@ rule train_model:
         splits="results/splits.parquet",
     output:
         model="results/models/{model}.skops",
-        metadata="results/models/{model}.json",
+        card="results/models/{model}.json",
         confusion="results/tables/confusion_{model}.csv",
     log:
         "results/logs/train_model/{model}.log",
@@ -49,7 +49,7 @@ rule cross_validate:
     input:
         unpack(model_features),
         splits="results/splits.parquet",
-        metadata="results/models/{model}.json",
+        card="results/models/{model}.json",
     output:
         "results/cv/{model}/fold-{fold}.json",
     log:
@@ -90,7 +90,6 @@ rule scan_architecture:
 rule classify_challenge:
     input:
         model="results/models/{model}.skops",
-        metadata="results/models/{model}.json",
         features=challenge_features,
     output:
         "results/tables/challenge_probabilities_{model}.csv",
@@ -98,5 +97,6 @@ rule classify_challenge:
         "results/logs/classify_challenge/{model}.log",
     benchmark:
         "results/benchmarks/classify_challenge/{model}.tsv"
+    priority: PRIORITY_REPORT
     script:
         "../scripts/classify_challenge.py"

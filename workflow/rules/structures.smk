@@ -35,5 +35,6 @@ rule plot_structures:
         "results/logs/plot_structures/{gallery}.log",
     benchmark:
         "results/benchmarks/plot_structures/{gallery}.tsv"
+    priority: PRIORITY_REPORT
     script:
         "../scripts/plot_structures.py"

@@ -3,7 +3,7 @@
 
 rule table1:
     input:
-        metadata=expand("results/models/{model}.json", model=MODELS),
+        cards=expand("results/models/{model}.json", model=MODELS),
         cv=expand("results/cv/{model}/fold-{fold}.json", model=MODELS, fold=range(config["splits"]["cv_folds"])),
     output:
         report("results/tables/table1.csv", caption="../report/table1.rst", category="Tables"),
@@ -11,6 +11,7 @@ rule table1:
         "results/logs/table1.log",
     benchmark:
         "results/benchmarks/table1.tsv"
+    priority: PRIORITY_REPORT
     script:
         "../scripts/table1.py"
 
@@ -18,7 +19,7 @@ rule table1:
 rule table_s1:
     input:
         scan=scan_results(),
-        metadata=expand("results/models/{model}.json", model=scan_main_models()),
+        cards=expand("results/models/{model}.json", model=scan_main_models()),
         cv=expand("results/cv/{model}/fold-{fold}.json", model=scan_main_models(), fold=range(config["splits"]["cv_folds"])),
     output:
         report("results/tables/table_s1.csv", caption="../report/table_s1.rst", category="Tables"),
@@ -26,6 +27,7 @@ rule table_s1:
         "results/logs/table_s1.log",
     benchmark:
         "results/benchmarks/table_s1.tsv"
+    priority: PRIORITY_REPORT
     script:
         "../scripts/table_s1.py"
 
@@ -39,6 +41,7 @@ rule challenge_scores:
         "results/logs/challenge_scores.log",
     benchmark:
         "results/benchmarks/challenge_scores.tsv"
+    priority: PRIORITY_REPORT
     params:
         models=MODELS,
         entries=CATALOG["challenge"],
@@ -55,6 +58,7 @@ rule plot_challenge_matrix:
         "results/logs/plot_challenge_matrix.log",
     benchmark:
         "results/benchmarks/plot_challenge_matrix.tsv"
+    priority: PRIORITY_REPORT
     params:
         models=MODELS,
         entries=CATALOG["challenge"],
@@ -71,6 +75,7 @@ rule plot_confusion:
         "results/logs/plot_confusion/{model}.log",
     benchmark:
         "results/benchmarks/plot_confusion/{model}.tsv"
+    priority: PRIORITY_REPORT
     script:
         "../scripts/plot_confusion.py"
 
@@ -85,6 +90,7 @@ rule plot_descriptors:
         "results/logs/plot_descriptors.log",
     benchmark:
         "results/benchmarks/plot_descriptors.tsv"
+    priority: PRIORITY_REPORT
     params:
         settings=config["descriptors"],
     script:

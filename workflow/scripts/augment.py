@@ -1,4 +1,5 @@
-from npshape import augment, io
+from npshape import io
+from npshape.learning import augment
 from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])

@@ -1,18 +1,19 @@
 import numpy as np
 from ase.data import atomic_numbers
 
-from npshape import features, io
+from npshape import io
+from npshape.descriptors import feature_frames
 from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
 settings = snakemake.params.settings
 replicas, _, positions, meta = io.read_replicas(snakemake.input[0])
 if "cm" in snakemake.output.keys():
-    tables = features.cm_features(positions, settings)
+    tables = feature_frames.cm_features(positions, settings)
 else:
     numbers = np.array([atomic_numbers[s] for s in meta["symbols"]])
-    tables = features.rdf_features(positions, numbers, settings)
+    tables = feature_frames.rdf_features(positions, numbers, settings)
 for descriptor, (names, values) in tables.items():
-    frame = features.feature_frame([meta["id"]] * len(replicas), [meta["class"]] * len(replicas), replicas, names, values)
-    io.write_table(frame, snakemake.output[descriptor], features.feature_metadata(descriptor, settings))
+    frame = feature_frames.feature_frame([meta["id"]] * len(replicas), [meta["class"]] * len(replicas), replicas, names, values)
+    io.write_parquet(frame, snakemake.output[descriptor], feature_frames.feature_metadata(descriptor, settings))
     log.info("wrote %s: %d replicas x %d features", snakemake.output[descriptor], len(replicas), len(names))

@@ -1,6 +1,7 @@
-from npshape import io, plots
+from npshape import io
 from npshape.descriptors import coulomb, rdf
 from npshape.logs import log_to
+from npshape.reporting import figures
 
 log = log_to(snakemake.log[0])
 settings = snakemake.params.settings
@@ -13,6 +14,6 @@ for atoms in structures:
     g, _ = rdf.rdf_profiles(atoms.get_positions(), atoms.numbers, grid, sigma_angstrom=r["sigma_angstrom"])
     profiles.append((label, grid, g))
     matrices.append((label, coulomb.coulomb_matrix(atoms.get_positions(), size=settings["cm"]["size"])))
-plots.plot_rdf_profiles(profiles, snakemake.output.rdf)
-plots.plot_coulomb_matrices(matrices, snakemake.output.cm)
+figures.plot_rdf_profiles(profiles, snakemake.output.rdf)
+figures.plot_coulomb_matrices(matrices, snakemake.output.cm)
 log.info("wrote %s and %s", snakemake.output.rdf, snakemake.output.cm)

@@ -1,11 +1,13 @@
 import json
 
-from npshape import tables
+from npshape import io
+from npshape.learning.model_card import ModelCard
 from npshape.logs import log_to
+from npshape.reporting import paper_tables
 
 log = log_to(snakemake.log[0])
-metadata = [json.loads(open(path).read()) for path in snakemake.input.metadata]
+cards = [ModelCard.read(path) for path in snakemake.input.cards]
 cv = [json.loads(open(path).read()) for path in snakemake.input.cv]
-table = tables.table1(metadata, cv)
-table.to_csv(snakemake.output[0], index=False, float_format="%.4f")
+table = paper_tables.table1(cards, cv)
+io.write_csv(table, snakemake.output[0], float_format="%.4f")
 log.info("\n%s", table.to_string(index=False))

@@ -1,25 +1,29 @@
-from npshape import dataset, evaluation, io, models
+from npshape import __version__, io
+from npshape.classes import CLASS_LABELS
+from npshape.learning import arithmetic, datasets, evaluation, model_files, splits, training
+from npshape.learning.model_card import PAPER_MODELS, ModelCard
 from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
 model = snakemake.wildcards.model
-descriptors = models.MODEL_DESCRIPTORS[model]
-keys, X, descriptor_settings = dataset.read_matrices({d: snakemake.input[d] for d in descriptors})
-rows = evaluation.assign_splits(keys, io.read_table(snakemake.input.splits)[0])
-classes = sorted(rows["class"].unique())
-settings = models.TrainingSettings.from_config(snakemake.params.training)
+descriptors = PAPER_MODELS[model]
+keys, X, descriptor_settings = datasets.read_matrices({d: snakemake.input[d] for d in descriptors})
+rows = splits.assign_splits(keys, io.read_parquet(snakemake.input.splits)[0])
+classes = training.check_classes(rows, CLASS_LABELS)
+settings = training.TrainingSettings.from_config(snakemake.params.training)
 log.info("training %s on %d x %d features, %d classes", model, *X.shape, len(classes))
-pipeline, history, scores = evaluation.train_and_score(settings, X, rows, classes)
-metadata = {
-    "model": model,
-    "descriptors": list(descriptors),
-    "descriptor_settings": descriptor_settings,
-    "classes": classes,
-    "n_features": int(X.shape[1]),
-    "training": snakemake.params.training,
-    "scores": scores,
-    "history": history,
-}
-models.save_model(pipeline, snakemake.output.model, metadata)
-evaluation.test_confusion(pipeline, X, rows, classes).to_csv(snakemake.output.confusion)
+pipeline, history, scores = training.train_and_score(settings, X, rows, classes)
+card = ModelCard(
+    model=model,
+    classes=tuple(classes),
+    descriptors=descriptors,
+    descriptor_settings=descriptor_settings,
+    n_features=int(X.shape[1]),
+    training=snakemake.params.training,
+    scores=scores,
+    history=tuple(history),
+    provenance={"npshape_version": __version__, "seed": snakemake.params.seed, "arithmetic": arithmetic.arithmetic_in_use()},
+)
+model_files.save_model(pipeline, card, snakemake.output.model, snakemake.output.card)
+io.write_csv(evaluation.test_confusion(pipeline, X, rows, classes), snakemake.output.confusion, index=True)
 log.info("%s: %s", model, scores)

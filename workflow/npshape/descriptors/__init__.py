@@ -1,2 +1,2 @@
-"""Structure descriptors: radial distribution functions (rdf) and Coulomb matrices (coulomb),
-with the surface detection (surface) that orders the Coulomb matrix."""
+"""Stage 2, descriptors: radial distribution functions (rdf), Coulomb matrices (coulomb) with
+the surface detection that orders them (surface), and feature frames of both (feature_frames)."""

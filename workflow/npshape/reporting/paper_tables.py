@@ -5,25 +5,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from npshape import challenge, paper
+from npshape.learning.model_card import ModelCard
+from npshape.reporting import challenge_scores, paper
 
 
-def table1(model_metadata: list[dict], cv_results: list[dict]) -> pd.DataFrame:
+def table1(cards: list[ModelCard], cv_results: list[dict]) -> pd.DataFrame:
     """Return Table 1: ``model,cv_score,val_score,test_score,paper_cv,paper_test``.
 
-    ``model_metadata`` are the models' JSON metadata; ``cv_results`` the per-fold results
-    (``model``, ``fold``, ``score``); the cv score is the mean over folds.
+    ``cards`` are the models' cards; ``cv_results`` the per-fold results (``model``,
+    ``fold``, ``score``); the cv score is the mean over folds.
     """
     folds = pd.DataFrame(cv_results)
     rows = []
-    for meta in model_metadata:
-        model = meta["model"]
+    for card in cards:
+        model = card.model
         rows.append(
             {
                 "model": model,
                 "cv_score": float(folds.loc[folds["model"] == model, "score"].mean()),
-                "val_score": meta["scores"]["val_score"],
-                "test_score": meta["scores"]["test_score"],
+                "val_score": card.scores["val_score"],
+                "test_score": card.scores["test_score"],
                 "paper_cv": paper.TABLE1[model]["cv"],
                 "paper_test": paper.TABLE1[model]["test"],
             }
@@ -31,24 +32,24 @@ def table1(model_metadata: list[dict], cv_results: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def main_architecture_rows(model_metadata: list[dict], cv_results: list[dict]) -> list[dict]:
+def main_architecture_rows(cards: list[ModelCard], cv_results: list[dict]) -> list[dict]:
     """Return Table S1 rows of the models themselves (their architecture is one of the scan's).
 
-    ``model_metadata`` are the models' JSON metadata; ``cv_results`` their per-fold results.
+    ``cards`` are the models' cards; ``cv_results`` their per-fold results.
     """
     folds = pd.DataFrame(cv_results)
     rows = []
-    for meta in model_metadata:
-        sizes = meta["training"]["hidden_layer_sizes"]
-        fold_scores = folds.loc[folds["model"] == meta["model"]].sort_values("fold")["score"].tolist()
+    for card in cards:
+        sizes = card.training["hidden_layer_sizes"]
+        fold_scores = folds.loc[folds["model"] == card.model].sort_values("fold")["score"].tolist()
         rows.append(
             {
-                "model": meta["model"],
+                "model": card.model,
                 "layers": len(sizes),
                 "neurons": sizes[0],
                 "cv_score": float(np.mean(fold_scores)),
                 "cv_fold_scores": fold_scores,
-                **{key: meta["scores"][key] for key in ("val_score", "test_score", "epochs")},
+                **{key: card.scores[key] for key in ("val_score", "test_score", "epochs")},
             }
         )
     return rows
@@ -64,7 +65,7 @@ def challenge_score_table(probabilities: dict[str, pd.DataFrame], entries: list[
     """Return ``model,n,s,s_tolerant,paper_s,paper_s_tolerant`` from each model's probability table."""
     rows = []
     for model, table in probabilities.items():
-        scores = challenge.challenge_scores(table, entries)
+        scores = challenge_scores.challenge_scores(table, entries)
         reference = paper.CHALLENGE_SCORES[model]
         rows.append(
             {

@@ -3,9 +3,9 @@
 Each builder takes the geometric parameters a chemist names and `bond`, the nearest-neighbour
 distance of the unrelaxed model in Å, and returns positions as an ndarray of shape
 (n_atoms, 3), float64, in Å, centred on the origin; the core-shell builder returns
-``(positions, symbols)``.  They start from the training builders of :mod:`npshape.shapes` or
-the lattices of :mod:`npshape.lattices` and carve, stack, twin or join them with
-:mod:`npshape.geometry`.  Lengths given as parameters are in units of `bond`, so a shape is
+``(positions, symbols)``.  They start from the training builders of :mod:`npshape.structures.shapes` or
+the lattices of :mod:`npshape.structures.lattices` and carve, stack, twin or join them with
+:mod:`npshape.structures.geometry`.  Lengths given as parameters are in units of `bond`, so a shape is
 the same whatever the metal.
 """
 
@@ -14,8 +14,8 @@ from itertools import product
 import numpy as np
 from scipy.spatial import ConvexHull
 
-from npshape import geometry, shapes
-from npshape.lattices import lattice_points, unit_cell
+from npshape.structures import geometry, shapes
+from npshape.structures.lattices import lattice_points, unit_cell
 
 BOND_ANGSTROM = shapes.BOND_ANGSTROM
 FCC_LAYER_100_PER_BOND = 1 / np.sqrt(2)  # spacing of (100) planes of fcc, in bonds
@@ -214,7 +214,7 @@ def trigonal_bipyramid(edge_atoms, bond=BOND_ANGSTROM):
         Nearest-neighbour distance, Å.
     """
     vertices = geometry.regular_tetrahedron_vertices((edge_atoms - 1) * bond)
-    tetrahedron = geometry.fill_tetrahedron(vertices, edge_atoms)
+    tetrahedron = shapes.tetrahedron(edge_atoms, bond)
     face_centre = vertices[1:].mean(axis=0)
     twin = geometry.reflect_through_plane(tetrahedron, face_centre, vertices[0] - face_centre)
     return geometry.centred(geometry.merge_points(np.vstack([tetrahedron, twin]), _duplicate_tolerance(bond)))
@@ -239,7 +239,7 @@ def truncated_tetrahedron(edge_atoms, cutoff, bond=BOND_ANGSTROM):
     if not 0 <= 2 * cutoff < edge_atoms - 1:
         raise ValueError(f"cutoff must satisfy 0 <= 2 cutoff < edge_atoms - 1, got {cutoff} for {edge_atoms}")
     vertices = geometry.regular_tetrahedron_vertices((edge_atoms - 1) * bond)
-    points = geometry.fill_tetrahedron(vertices, edge_atoms)
+    points = shapes.tetrahedron(edge_atoms, bond)
     circumradius = np.linalg.norm(vertices[0])
     offsets = np.full(4, circumradius - cutoff * FCC_LAYER_111_PER_BOND * bond)
     return geometry.centred(points[geometry.inside_half_spaces(points, vertices, offsets)])
@@ -281,7 +281,7 @@ def excavated_cube(cells, rim, depth, bond=BOND_ANGSTROM):
     Parameters
     ----------
     cells : int
-        Conventional cells per edge of the parent `npshape.shapes.fcc_cube`: 2 `cells` + 1
+        Conventional cells per edge of the parent `npshape.structures.shapes.fcc_cube`: 2 `cells` + 1
         (100) layers, `cells` of them from the centre to a face.
     rim : int
         (100) layers of each face left around the pyramid's base (0 <= rim < cells).
@@ -334,7 +334,7 @@ def bcc_rhombic_dodecahedron(shells, bond=BOND_ANGSTROM):
 def bc_helix(edge_atoms, tetrahedra, bond=BOND_ANGSTROM):
     """Return a Boerdijk–Coxeter–Bernal helix of regular fcc tetrahedra stacked face to face.
 
-    Consecutive tetrahedra share a (111) face; see `npshape.geometry.bc_helix_tetrahedra`.
+    Consecutive tetrahedra share a (111) face; see `npshape.structures.geometry.bc_helix_tetrahedra`.
     Each tetrahedron after the first adds the atoms off the shared face:
     T(n) + (tetrahedra - 1)(T(n) - n(n + 1)/2) atoms with T(n) = n(n + 1)(n + 2)/6
     (126 for 30 Pt10 tetrahedra, n = 3; 175 for 8 Pt35 tetrahedra, n = 5).
@@ -349,8 +349,9 @@ def bc_helix(edge_atoms, tetrahedra, bond=BOND_ANGSTROM):
         Nearest-neighbour distance, Å.
     """
     first = geometry.regular_tetrahedron_vertices((edge_atoms - 1) * bond)
+    tetrahedron = shapes.tetrahedron(edge_atoms, bond)  # its vertices are `first`
     chain = geometry.bc_helix_tetrahedra(first, tetrahedra)
-    points = np.vstack([geometry.fill_tetrahedron(vertices, edge_atoms) for vertices in chain])
+    points = np.vstack([geometry.map_tetrahedron(tetrahedron, first, vertices) for vertices in chain])
     return geometry.centred(geometry.merge_points(points, _duplicate_tolerance(bond)))
 
 
@@ -359,7 +360,7 @@ def generalised_decahedron(p, q, r, bond=BOND_ANGSTROM):
 
     Same parameters, atoms and orientation (five-fold axis along z) as
     ``ase.cluster.Decahedron(symbol, p, q, r, latticeconstant=bond·√2)``: q = 1, r = 0 is the
-    regular decahedron of `npshape.shapes.decahedron` with p atoms per edge; q > 1 truncates
+    regular decahedron of `npshape.structures.shapes.decahedron` with p atoms per edge; q > 1 truncates
     its five equatorial edges by (100) facets q atoms tall (Ino); r > 0 cuts a notch r
     layers deep, bounded by two (111) planes, where each twin plane meets the surface (Marks).
 

@@ -1,10 +1,13 @@
 """The model pipeline's scaler: StandardScaler's result where features vary, no blow-up where they do not."""
 
+import zipfile
+
 import numpy as np
 import skops.io as sio
 from sklearn.preprocessing import StandardScaler
 
-from npshape.models import FIT_BLOCK_ROWS, MIN_FEATURE_SCALE, TRUSTED_TYPES, FlooredStandardScaler
+from npshape.learning.model_files import TRUSTED_TYPES
+from npshape.learning.scaling import FIT_BLOCK_ROWS, MIN_FEATURE_SCALE, FlooredStandardScaler
 
 
 def training_rows(n_rows=200):
@@ -49,4 +52,19 @@ def test_skops_round_trip_with_the_trusted_types(tmp_path):
     scaler = FlooredStandardScaler().fit(X)
     sio.dump(scaler, tmp_path / "scaler.skops")
     loaded = sio.load(tmp_path / "scaler.skops", trusted=TRUSTED_TYPES)
+    np.testing.assert_array_equal(loaded.transform(X), scaler.transform(X))
+
+
+def test_files_of_npshape_0_1_name_the_scaler_where_it_was_and_still_load(tmp_path):
+    X = training_rows()
+    scaler = FlooredStandardScaler().fit(X)
+    sio.dump(scaler, tmp_path / "new.skops")
+    with zipfile.ZipFile(tmp_path / "new.skops") as new, zipfile.ZipFile(tmp_path / "old.skops", "w") as old:
+        for item in new.infolist():
+            data = new.read(item.filename)
+            if item.filename == "schema.json":
+                assert b'"npshape.learning.scaling"' in data
+                data = data.replace(b'"npshape.learning.scaling"', b'"npshape.models"')
+            old.writestr(item, data)
+    loaded = sio.load(tmp_path / "old.skops", trusted=TRUSTED_TYPES)
     np.testing.assert_array_equal(loaded.transform(X), scaler.transform(X))

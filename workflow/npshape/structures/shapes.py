@@ -2,7 +2,7 @@
 
 Each builder returns positions as an ndarray of shape (n_atoms, 3), float64, in Å, centred on
 the origin (the shape's symmetry centre), with the shortest interatomic distance equal to
-`bond`. fcc solids are cut from the lattice of `npshape.lattices` in its cubic frame (cube
+`bond`. fcc solids are cut from the lattice of `npshape.structures.lattices` in its cubic frame (cube
 faces normal to x, y, z); icosahedra, decahedra and dodecahedra are built shell by shell.
 """
 
@@ -12,7 +12,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.spatial.distance import pdist
 
-from npshape.lattices import TOLERANCE_ANGSTROM, cut_by_planes, lattice_points, unit_cell
+from npshape.structures.geometry import inside_half_spaces, inside_sphere
+from npshape.structures.lattices import lattice_points, unit_cell
 
 BOND_ANGSTROM = 2.7
 GOLDEN_RATIO = (1 + np.sqrt(5)) / 2
@@ -57,7 +58,7 @@ def octahedron(edge_atoms: int, bond: float = BOND_ANGSTROM) -> np.ndarray:
     # an fcc cell edge (bond/√2) along x, onto an octahedral hole.
     centre = ((edge_atoms - 1) % 2) * np.array([bond / np.sqrt(2), 0.0, 0.0])
     points = lattice_points("fcc", apex, bond, centre=centre)
-    return cut_by_planes(points, _NORMALS_111, np.full(8, apex / np.sqrt(3)))
+    return points[inside_half_spaces(points, _NORMALS_111, np.full(8, apex / np.sqrt(3)))]
 
 
 def tetrahedron(edge_atoms: int, bond: float = BOND_ANGSTROM) -> np.ndarray:
@@ -69,7 +70,7 @@ def tetrahedron(edge_atoms: int, bond: float = BOND_ANGSTROM) -> np.ndarray:
     half_side = (edge_atoms - 1) * bond / (2 * np.sqrt(2))
     # The lattice point at the origin of the lattice becomes the vertex (s, s, s).
     points = lattice_points("fcc", half_side, bond, centre=np.full(3, -half_side))
-    return cut_by_planes(points, _NORMALS_TETRAHEDRON, np.full(4, half_side / np.sqrt(3)))
+    return points[inside_half_spaces(points, _NORMALS_TETRAHEDRON, np.full(4, half_side / np.sqrt(3)))]
 
 
 def cuboctahedron(shells: int, bond: float = BOND_ANGSTROM) -> np.ndarray:
@@ -80,7 +81,7 @@ def cuboctahedron(shells: int, bond: float = BOND_ANGSTROM) -> np.ndarray:
     """
     half_side = shells * bond / np.sqrt(2)
     points = lattice_points("fcc", half_side, bond)  # the cube cut gives the {100} faces
-    return cut_by_planes(points, _NORMALS_111, np.full(8, 2 * half_side / np.sqrt(3)))
+    return points[inside_half_spaces(points, _NORMALS_111, np.full(8, 2 * half_side / np.sqrt(3)))]
 
 
 def sphere(
@@ -91,7 +92,7 @@ def sphere(
     Parameters
     ----------
     lattice : {"fcc", "hcp", "bmn"}
-        Crystal to carve (any lattice of `npshape.lattices`).
+        Crystal to carve (any lattice of `npshape.structures.lattices`).
     radius : float
         Sphere radius in units of `bond` (dimensionless). Atoms within 1e-6 Å of the sphere
         are kept.
@@ -118,7 +119,7 @@ def sphere(
     else:
         centre = np.asarray(center, dtype=float) @ cell
     points = lattice_points(lattice, radius * bond, bond, centre=centre)
-    return points[np.linalg.norm(points, axis=1) <= radius * bond + TOLERANCE_ANGSTROM]
+    return points[inside_sphere(points, radius * bond)]
 
 
 def _compositions(total, parts, minimum=0):
@@ -269,11 +270,3 @@ BUILDERS = {
     "dodecahedron": dodecahedron,
     "sphere": sphere,
 }
-
-
-def build(builder: str, bond: float = BOND_ANGSTROM, **params) -> np.ndarray:
-    """Return the positions (n_atoms, 3), Å, made by the builder named `builder` with `params`."""
-    if builder not in BUILDERS:
-        known = ", ".join(BUILDERS)
-        raise ValueError(f"unknown shape builder {builder!r}; expected one of {known}")
-    return BUILDERS[builder](bond=bond, **params)

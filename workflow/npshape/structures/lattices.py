@@ -170,21 +170,3 @@ def lattice_points(
     cell_indices = np.array(list(product(*(range(lo, hi + 1) for lo, hi in zip(low, high)))))
     points = ((cell_indices @ cell)[:, None, :] + basis[None, :, :]).reshape(-1, 3) - centre
     return points[np.all(np.abs(points) <= half_extent + TOLERANCE_ANGSTROM, axis=1)]
-
-
-def cut_by_planes(points: np.ndarray, normals: ArrayLike, distances: ArrayLike) -> np.ndarray:
-    """Return the points on the inner side of every plane n̂·r = d (points on a plane are kept).
-
-    Parameters
-    ----------
-    points : ndarray of shape (n_points, 3)
-        Positions, Å.
-    normals : array_like of shape (n_planes, 3)
-        Outward normals of the planes; any length, they are normalised here.
-    distances : array_like of shape (n_planes,)
-        Signed distances of the planes from the origin along their normals, Å.
-    """
-    normals = np.asarray(normals, dtype=float)
-    unit_normals = normals / np.linalg.norm(normals, axis=1, keepdims=True)
-    heights = points @ unit_normals.T
-    return points[np.all(heights <= np.asarray(distances) + TOLERANCE_ANGSTROM, axis=1)]

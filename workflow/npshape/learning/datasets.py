@@ -33,7 +33,7 @@ def read_descriptor(paths: list[str]) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """
     keys, blocks, settings, columns = [], [], None, None
     for path in paths:
-        frame, metadata = io.read_table(path)
+        frame, metadata = io.read_parquet(path)
         features = frame.drop(columns=KEY_COLUMNS).to_numpy(dtype=np.float32)
         if settings is None:
             settings, columns = metadata["settings"], list(frame.columns)
@@ -58,7 +58,7 @@ def write_matrix(keys: pd.DataFrame, features: np.ndarray, settings: dict, path:
         with open(tmp, "wb") as handle:
             np.save(handle, features)
     metadata = {"settings": settings, "shape": list(features.shape), "crc32": zlib.crc32(features)}
-    io.write_table(keys, keys_path(path), metadata)
+    io.write_parquet(keys, keys_path(path), metadata)
 
 
 def read_matrix(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
@@ -67,7 +67,7 @@ def read_matrix(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
     Raises ValueError naming the file if it is unreadable, truncated, replaced or corrupted
     (its CRC-32 differs from the one recorded when it was written).
     """
-    keys, metadata = io.read_table(keys_path(path))
+    keys, metadata = io.read_parquet(keys_path(path))
     try:
         features = np.load(path)
     except (OSError, ValueError) as error:

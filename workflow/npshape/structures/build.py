@@ -1,22 +1,19 @@
-"""The catalog of structures (config/structures.yaml): read it, look entries up, build them.
+"""Build a catalog entry: run its builder, relax it with Sutton-Chen if asked, record its provenance.
 
-An entry names a builder of :mod:`npshape.shapes` (or :mod:`npshape.challenge_shapes`) and its
-parameters; building it gives an :class:`ase.Atoms` whose ``info`` records where it came from,
-so that the extended-XYZ file written from it is self-describing.
+Building an entry gives an :class:`ase.Atoms` whose ``info`` records where it came from, so
+that the extended-XYZ file written from it is self-describing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import yaml
 from ase import Atoms
 
-from npshape import __version__, challenge_shapes, shapes, sutton_chen
+from npshape import __version__
+from npshape.structures import challenge_shapes, shapes, sutton_chen
 
-SETS = ("train", "challenge")
 BUILDERS = {**shapes.BUILDERS, **challenge_shapes.BUILDERS}  # every builder a catalog entry may name
 
 
@@ -29,25 +26,13 @@ class RelaxSettings:
     max_steps: int
 
     @classmethod
-    def from_config(cls, section: dict) -> "RelaxSettings":
+    def from_config(cls, section: dict) -> RelaxSettings:
         """Return the settings held by the ``sutton_chen`` section of config.yaml."""
         return cls(
             metals={name: sutton_chen.SuttonChenParameters.from_mapping(p) for name, p in section["metals"].items()},
             fmax_eV_per_angstrom=float(section["fmax_eV_per_angstrom"]),
             max_steps=int(section["max_steps"]),
         )
-
-
-def load_catalog(path: str | Path) -> dict[str, list[dict]]:
-    """Return the catalog as ``{set: [entry, ...]}`` with ``set`` in :data:`SETS`."""
-    with open(path) as handle:
-        catalog = yaml.safe_load(handle) or {}
-    return {name: list(catalog.get(name) or []) for name in SETS}
-
-
-def entries_by_id(catalog: dict[str, list[dict]]) -> dict[str, dict]:
-    """Return every entry keyed by id, with its set recorded under ``"set"``."""
-    return {entry["id"]: {**entry, "set": name} for name in SETS for entry in catalog[name]}
 
 
 def build_structure(entry: dict, bond_angstrom: float, relax: RelaxSettings | None = None) -> Atoms:
@@ -100,21 +85,3 @@ def build_structure(entry: dict, bond_angstrom: float, relax: RelaxSettings | No
         info["energy_eV"] = float(result.energy_eV)
         info["max_force_eV_per_angstrom"] = float(result.max_force)
     return Atoms(symbols=list(symbols), positions=np.asarray(positions, dtype=float), info=info)
-
-
-def check_catalog(catalog: dict[str, list[dict]], metals: dict, source: str = "catalog") -> None:
-    """Raise ValueError naming the entry if ids repeat or a metal has no Sutton-Chen parameters.
-
-    The JSON schema checks each entry alone; this checks what only the whole catalog shows.
-    """
-    seen = set()
-    for name in SETS:
-        for entry in catalog[name]:
-            if entry["id"] in seen:
-                raise ValueError(f"{source}: id {entry['id']!r} appears twice")
-            seen.add(entry["id"])
-            if entry["metal"] not in metals:
-                raise ValueError(
-                    f"{source}: entry {entry['id']!r} has metal {entry['metal']!r}, which has no "
-                    f"Sutton-Chen parameters in config (known: {', '.join(sorted(metals))})"
-                )

@@ -59,3 +59,19 @@ def make_splits(structures: list[tuple[str, str]], n_replicas: int, seed: int, *
         for structure_id, label in structures
     ]
     return pd.concat(frames, ignore_index=True)[["id", "class", "replica", "split", "fold"]]
+
+
+def assign_splits(keys: pd.DataFrame, splits: pd.DataFrame) -> pd.DataFrame:
+    """Return ``keys`` (id, class, replica rows of a feature matrix) with their split and fold.
+
+    Raises ValueError if a row has no split (features and splits made from different configs).
+    """
+    merged = keys.merge(splits, on=["id", "class", "replica"], how="left", validate="one_to_one")
+    missing = merged["split"].isna()
+    if missing.any():
+        first = merged[missing].iloc[0]
+        raise ValueError(
+            f"{missing.sum()} feature rows have no split (e.g. {first['id']} replica {first['replica']}); "
+            "rebuild results/splits.parquet with the same config"
+        )
+    return merged

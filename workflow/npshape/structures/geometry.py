@@ -8,12 +8,11 @@ counts as inside, unless ``strict=True``, in which case it counts as outside: la
 that fall exactly on a facet are kept by a cut and spared by an excavation.
 """
 
-from itertools import product
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from npshape.lattices import TOLERANCE_ANGSTROM as BOUNDARY_TOLERANCE_ANGSTROM
+from npshape.structures.lattices import TOLERANCE_ANGSTROM as BOUNDARY_TOLERANCE_ANGSTROM
 
 # Points closer than this fraction of the bond length are one atom (shared faces of filled
 # tetrahedra, shared vertices of chained clusters): far below any physical distance, far
@@ -154,31 +153,24 @@ def regular_tetrahedron_vertices(edge):
     return corners * edge / (2.0 * np.sqrt(2.0))
 
 
-def fill_tetrahedron(vertices, edge_atoms):
-    """Return the points of the barycentric grid of a tetrahedron, `edge_atoms` per edge.
+def map_tetrahedron(points, source, target):
+    """Return `points` carried by the affine map that takes tetrahedron `source` onto `target`.
 
-    For a regular tetrahedron of edge (edge_atoms - 1) × bond these are the fcc lattice
-    points inside it, edge_atoms (edge_atoms + 1) (edge_atoms + 2) / 6 of them; for any other
-    tetrahedron they are the affine image of that grid (the strained fcc of twinned
-    particles).
+    Vertex i of `source` goes to vertex i of `target`; a filled tetrahedron is thereby placed
+    on any face-sharing neighbour (a twin, the next link of a helix), mirror images included.
 
     Parameters
     ----------
-    vertices : array_like of shape (4, 3), Å
-    edge_atoms : int
-        Points on each edge, vertices included (>= 1).
+    points : array_like of shape (n_points, 3), Å
+    source, target : array_like of shape (4, 3), Å, non-degenerate tetrahedra
 
     Returns
     -------
     ndarray of shape (n_points, 3), Å
-        The vertices' weights are multiples of 1 / (edge_atoms - 1) summing to 1.
     """
-    divisions = edge_atoms - 1
-    if divisions == 0:
-        return np.asarray(vertices, dtype=float).mean(axis=0, keepdims=True)
-    counts = np.array([c for c in product(range(edge_atoms), repeat=3) if sum(c) <= divisions])
-    weights = np.column_stack([divisions - counts.sum(axis=1), counts]) / divisions
-    return weights @ np.asarray(vertices, dtype=float)
+    source, target = np.asarray(source, dtype=float), np.asarray(target, dtype=float)
+    linear = np.linalg.solve(source[1:] - source[0], target[1:] - target[0])
+    return (np.asarray(points, dtype=float) - source[0]) @ linear + target[0]
 
 
 def reflect_through_plane(points, plane_point, normal):

@@ -12,19 +12,6 @@ import pandas as pd
 STRUCTURE_COLUMN = "structure"
 
 
-def out_of_reach(entries, max_atoms):
-    """Return the ids of the catalog entries with more than `max_atoms` atoms, in catalog order.
-
-    Parameters
-    ----------
-    entries : list of dict
-        Catalog entries, each with ``id`` and ``natoms``.
-    max_atoms : int
-        Largest structure a model can take (the Coulomb-matrix size d = 189).
-    """
-    return [entry["id"] for entry in entries if entry["natoms"] > max_atoms]
-
-
 def structure_scores(probabilities, entries):
     """Return, per structure of the table, the probability of its expected class and the tolerant one.
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from npshape import __version__
-from npshape.dataset import KEY_COLUMNS
 from npshape.descriptors import coulomb, rdf
+from npshape.learning.datasets import KEY_COLUMNS
 
 DESCRIPTORS = ("cm", "rdf", "drdf")
 SETTINGS_SECTION = {"cm": "cm", "rdf": "rdf", "drdf": "rdf"}  # config descriptors.<section> of each

@@ -10,8 +10,17 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from npshape.io import atomic_path  # noqa: E402
+
 SURFACE_COLOUR = "#9aa5b1"
 CORE_COLOUR = "#a0106e"  # the paper's dark magenta core atoms
+
+
+def save_figure(fig, path: str, dpi: int) -> None:
+    """Write ``fig`` as PNG to ``path`` atomically (a killed job leaves no half-written figure) and close it."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, format="png")
+    plt.close(fig)
 
 
 def _principal_frame(positions: np.ndarray) -> np.ndarray:
@@ -44,8 +53,7 @@ def plot_gallery(panels: list[tuple[str, np.ndarray, np.ndarray]], path: str, co
         ax.set_aspect("equal")
         ax.set_title(title, fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 EXPECTED_COLOUR = "#b7e4b0"  # paper Fig. 6: green, the expected class
@@ -76,7 +84,8 @@ def plot_challenge_matrix(probabilities: dict, entries: list[dict], classes: lis
                 continue
             proba = by_id.loc[entry["id"], classes].to_numpy(dtype=float)
             best = int(proba.argmax())
-            colour = RIGHT_COLOUR if best == expected else ACCEPTABLE_COLOUR if classes[best] in entry["acceptable"] else WRONG_COLOUR
+            acceptable = classes[best] in entry["acceptable"]
+            colour = RIGHT_COLOUR if best == expected else ACCEPTABLE_COLOUR if acceptable else WRONG_COLOUR
             ax.add_patch(plt.Rectangle((best - 0.5, row - 0.5), 1, 1, color=colour))
             ax.text(best, row, f"{proba[best]:.2f}", ha="center", va="center", fontsize=5, color="white")
         ax.set_xlim(-0.5, len(classes) - 0.5)
@@ -86,8 +95,7 @@ def plot_challenge_matrix(probabilities: dict, entries: list[dict], classes: lis
         ax.set_title(model, fontsize=9)
         ax.grid(False)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)
 
 
 def plot_confusion(confusion, title: str, path: str) -> None:
@@ -104,8 +112,7 @@ def plot_confusion(confusion, title: str, path: str) -> None:
     ax.set_ylabel("true")
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)
 
 
 def plot_rdf_profiles(profiles: list[tuple[str, np.ndarray, np.ndarray]], path: str) -> None:
@@ -121,8 +128,7 @@ def plot_rdf_profiles(profiles: list[tuple[str, np.ndarray, np.ndarray]], path: 
     ax.set_ylabel("g(r̃), offset")
     ax.set_yticks([])
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)
 
 
 def plot_coulomb_matrices(matrices: list[tuple[str, np.ndarray]], path: str, columns: int = 6) -> None:
@@ -135,5 +141,4 @@ def plot_coulomb_matrices(matrices: list[tuple[str, np.ndarray]], path: str, col
         ax.imshow(np.log10(np.where(matrix > 0, matrix, np.nan)), cmap="viridis")
         ax.set_title(label, fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)

@@ -1,0 +1,1 @@
+"""Stage 3, learning: augmentation, splits, datasets, training, evaluation, model cards and files."""

@@ -1,0 +1,1 @@
+"""Stage 4, reporting: the paper's numbers and tables, challenge scores, figures."""

@@ -1,0 +1,1 @@
+"""Stage 1, structures: lattices, shape families, geometry, Sutton-Chen relaxation, the catalog."""
