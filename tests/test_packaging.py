@@ -5,6 +5,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from plain_install import blocked_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,3 +32,9 @@ def test_ci_runs_the_readme_test_command_verbatim():
     test_command = next(c for c in commands if "pytest" in c)
     ci_lines = (ROOT / ".ci/run").read_text().splitlines()
     assert test_command in ci_lines
+
+
+def test_plain_install_leaves_out_the_test_extras_but_not_the_report_dependencies():
+    blocked = blocked_modules()
+    assert "pytest" in blocked  # a test extra: what the plain-install runs must do without
+    assert not {"snakemake", "sklearn", "ase", "pygments", "npshape"} & blocked
