@@ -1,0 +1,1 @@
+"""Classifying users' files: reading and checking inputs, features, predictions."""
