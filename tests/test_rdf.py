@@ -326,3 +326,24 @@ def test_numba_is_imported_only_to_compute_an_rdf():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_a_stray_short_pair_does_not_hide_the_first_shell_of_a_disordered_bcc_cube():
+    """One pair at 1.8 A ends the first search range (1.5 x 1.8 = 2.7 A) while bcc's merged first
+    shells still rise to their peak (about 2.9 A); the peak is then sought up to 1.5 x the typical bond."""
+    from ase.build import bulk
+
+    from npshape.descriptors.rdf import peak
+
+    cube = bulk("Fe", "bcc", a=2.7 * 2 / np.sqrt(3), cubic=True).repeat((4, 4, 4))
+    positions = cube.positions + np.random.default_rng(3).normal(scale=0.12, size=cube.positions.shape)
+    second = int(np.argsort(np.linalg.norm(positions - positions[0], axis=1))[1])
+    bond = positions[second] - positions[0]
+    positions[second] = positions[0] + 1.8 * bond / np.linalg.norm(bond)
+    d = pdist(positions)
+    shortest = np.array([d.min()])
+    assert not peak._bracket(d[None], np.ones(d.size), shortest, shortest, 0.2)[4].any()  # no maximum in range
+    # the maximum of h(r) = sum exp(-(r - r_ij)^2 / 2 sigma^2) near the first shells, by brute force
+    r = np.arange(2.3, 3.6, 1e-4)
+    h = np.exp(-0.5 * ((r[:, None] - d[None, :]) / 0.2) ** 2).sum(axis=1)
+    assert first_peak_position(d, None) == pytest.approx(r[np.argmax(h)], abs=2e-4)

@@ -11,7 +11,8 @@ from npshape.descriptors.rdf.compiled import numba_on_first_call
 from npshape.descriptors.rdf.grid import SIGMA_ANGSTROM
 
 # The first peak is the first local maximum of g reaching FIRST_PEAK_MIN_FRACTION of the
-# largest value of g up to FIRST_PEAK_SEARCH_FACTOR × (shortest distance): a bump made by
+# largest value of g up to FIRST_PEAK_SEARCH_FACTOR × (shortest distance) (see first_peak
+# for structures with no maximum there): a bump made by
 # a few anomalously short pairs (an adatom, a distorted vertex) is passed over. The
 # reference is the maximum near the first shells, not the global maximum, because the
 # global maximum of this unnormalised profile grows with size faster than the first peak
@@ -33,7 +34,10 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM, shortest=None)
     The height is that of h(r) = Σ_{i<j} w_ij exp(-(r - r_ij)² / 2σ²), which is g(r)
     times σ√(2π)/2. The first peak is the first local maximum of h reaching
     FIRST_PEAK_MIN_FRACTION of the largest value of h up to FIRST_PEAK_SEARCH_FACTOR ×
-    (shortest distance). That choice is made on a Gaussian-smoothed histogram (within
+    (shortest distance), or, if h has no maximum there, up to FIRST_PEAK_SEARCH_FACTOR ×
+    ``typical_bond`` (one stray short pair of a strongly disordered cluster, an MD snapshot
+    of a bcc cube say, can end the first range before the first shell's maximum). That
+    choice is made on a Gaussian-smoothed histogram (within
     ~1% of h); Halley's method on the exact pair sums then climbs to the maximum (to
     ~1e-12 Å). Each structure's result is independent of the others passed with it.
 
@@ -56,43 +60,30 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM, shortest=None)
     sigma = float(sigma_angstrom)
     reach = GAUSSIAN_REACH_SIGMAS * sigma
 
-    # The pairs that shape g up to the end of the search range, as flat arrays sorted by
-    # row, and the bracket: their histogram from d_min - 4σ, with each bin's centroid,
-    # smoothed by the Gaussian (cut at 4σ): K(x - c - e) ≈ K(x - c) - e K'(x - c) for a
-    # pair e off centre c.
-    d_min = d.min(axis=1) if shortest is None else shortest
-    bin_width = sigma / _PEAK_BINS_PER_SIGMA
-    origin = d_min - 4.0 * sigma
-    n_bins = int(((FIRST_PEAK_SEARCH_FACTOR - 1.0) * d_min.max() + reach + 8.0 * sigma) / bin_width) + 2
+    # The search range ends at FIRST_PEAK_SEARCH_FACTOR × an anchor distance: the shortest
+    # distance, or, for a structure whose g has no maximum in that range (one stray short
+    # pair of a strongly disordered cluster cuts it below the first shell), the typical bond.
+    shortest = d.min(axis=1) if shortest is None else np.asarray(shortest, dtype=float)
+    anchor = shortest.copy()
     every_weight = np.ones(n_pairs) if weights is None else np.asarray(weights, dtype=float)
-    cutoff = FIRST_PEAK_SEARCH_FACTOR * d_min + reach
-    shift = origin / bin_width + 0.5
-    rows, dist, w, counts, offsets = _peak_candidates(d, every_weight, cutoff, shift, bin_width, n_bins)
-    if weights is None:
-        w = None  # the climb then skips its multiplications by 1
-    smooth = {"sigma": _PEAK_BINS_PER_SIGMA, "axis": 1, "output": float, "mode": "constant", "truncate": 4.0}
-    profile = gaussian_filter1d(counts, **smooth) - gaussian_filter1d(offsets, order=1, **smooth)
-    centres = origin[:, None] + (np.arange(n_bins) + 0.5) * bin_width
-    searched = centres <= (FIRST_PEAK_SEARCH_FACTOR * d_min)[:, None]
-    floor = FIRST_PEAK_MIN_FRACTION * np.where(searched, profile, 0.0).max(axis=1)
-    mid = profile[:, 1:-1]
-    is_peak = (mid >= profile[:, :-2]) & (mid > profile[:, 2:]) & (mid >= floor[:, None]) & searched[:, 1:-1]
-    found = is_peak.any(axis=1)
+    rows, dist, w, start, found = _bracket(d, every_weight, shortest, anchor, sigma)
+    if not found.all():
+        missing = np.flatnonzero(~found)
+        anchor[missing] = typical_bond(d[missing])
+        rows, dist, w, start, found = _bracket(d, every_weight, shortest, anchor, sigma)
     if not found.all():
         bad = int(np.flatnonzero(~found)[0])
         raise ValueError(
-            f"structure {bad}: g(r) has no peak up to {FIRST_PEAK_SEARCH_FACTOR} x the shortest "
-            f"distance ({d_min[bad]:.3f} A), so its first-neighbour distance is undefined"
+            f"structure {bad}: g(r) has no peak up to {FIRST_PEAK_SEARCH_FACTOR} x the typical bond "
+            f"({anchor[bad]:.3f} A), so its first-neighbour distance is undefined"
         )
-    at = np.argmax(is_peak, axis=1) + 1
-    below, top, above = (profile[np.arange(k), at + s] for s in (-1, 0, 1))
-    curvature = np.minimum(below - 2.0 * top + above, -1e-300)  # < 0 at a strict maximum
-    start = centres[np.arange(k), at] + 0.5 * (below - above) / curvature * bin_width
+    if weights is None:
+        w = None  # the climb then skips its multiplications by 1
 
     # The climb needs exact sums only where it goes: first over the pairs within reach of
     # the bracket's margin (about half the candidates), then, for a structure that leaves the
     # margin (from a shoulder), over every candidate.
-    top = FIRST_PEAK_SEARCH_FACTOR * d_min
+    top = FIRST_PEAK_SEARCH_FACTOR * anchor
     margin = _PEAK_MARGIN_SIGMAS * sigma
     near = np.flatnonzero(np.abs(dist - start[rows]) < reach + margin)
     w_near = None if w is None else w[near]
@@ -108,6 +99,49 @@ def first_peak(distances, weights, sigma_angstrom=SIGMA_ANGSTROM, shortest=None)
         if left.any():
             raise ValueError("first_peak: the first peak lies beyond the search range")
     return (position[0], height[0]) if one else (position, height)
+
+
+def typical_bond(distances):
+    """Return, for each row of pair distances (k, n_pairs), the n_atoms-th shortest: about the bond length.
+
+    A cluster has at least n_atoms / 2 nearest-neighbour pairs and usually 3-6 times more, so
+    this distance lies within its first shell, whatever a few stray pairs do.
+    """
+    n_pairs = distances.shape[1]
+    n_atoms = int(round((1 + np.sqrt(1 + 8 * n_pairs)) / 2))
+    return np.partition(distances, n_atoms - 1, axis=1)[:, n_atoms - 1]
+
+
+def _bracket(d, every_weight, shortest, anchor, sigma):
+    """Return the candidate pairs (rows, dist, w) up to the search range and where each structure's climb starts.
+
+    The pairs that shape g up to the end of the search range (FIRST_PEAK_SEARCH_FACTOR ×
+    ``anchor``), as flat arrays sorted by row, and the bracket: their histogram from
+    ``shortest`` - 4σ, with each bin's centroid, smoothed by the Gaussian (cut at 4σ):
+    K(x - c - e) ≈ K(x - c) - e K'(x - c) for a pair e off centre c. ``found`` is False for a
+    structure whose profile has no maximum in the search range (its ``start`` is then meaningless).
+    """
+    k = d.shape[0]
+    reach = GAUSSIAN_REACH_SIGMAS * sigma
+    bin_width = sigma / _PEAK_BINS_PER_SIGMA
+    origin = shortest - 4.0 * sigma
+    n_bins = int(((FIRST_PEAK_SEARCH_FACTOR * anchor - shortest).max() + reach + 8.0 * sigma) / bin_width) + 2
+    cutoff = FIRST_PEAK_SEARCH_FACTOR * anchor + reach
+    shift = origin / bin_width + 0.5
+    rows, dist, w, counts, offsets = _peak_candidates(d, every_weight, cutoff, shift, bin_width, n_bins)
+    smooth = {"sigma": _PEAK_BINS_PER_SIGMA, "axis": 1, "output": float, "mode": "constant", "truncate": 4.0}
+    profile = gaussian_filter1d(counts, **smooth) - gaussian_filter1d(offsets, order=1, **smooth)
+    centres = origin[:, None] + (np.arange(n_bins) + 0.5) * bin_width
+    searched = centres <= (FIRST_PEAK_SEARCH_FACTOR * anchor)[:, None]
+    floor = FIRST_PEAK_MIN_FRACTION * np.where(searched, profile, 0.0).max(axis=1)
+    mid = profile[:, 1:-1]
+    is_peak = (mid >= profile[:, :-2]) & (mid > profile[:, 2:]) & (mid >= floor[:, None]) & searched[:, 1:-1]
+    found = is_peak.any(axis=1)
+    at = np.argmax(is_peak, axis=1) + 1
+    below, top, above = (profile[np.arange(k), at + s] for s in (-1, 0, 1))
+    curvature = np.minimum(below - 2.0 * top + above, -1e-300)  # < 0 at a strict maximum
+    start = centres[np.arange(k), at] + 0.5 * (below - above) / curvature * bin_width
+    return rows, dist, w, start, found
 
 
 def _climb(start, rows, dist, w, sigma, low, high):
