@@ -11,7 +11,9 @@ from npshape.descriptors import feature_frames
 from npshape.learning import augment, datasets
 from npshape.structures import shapes
 
-SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["descriptors"]
+CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+# the paper's descriptor sections and npshape's local order
+SETTINGS = {**CONFIG["descriptors"], "local_order": CONFIG["npshape_model"]["descriptors"]["local_order"]}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,8 @@ def test_augmentation_shard_round_trip(replicas, tmp_path):
     seeds = np.arange(8, dtype=np.uint64) * 977
     path = tmp_path / "shard.parquet"
     io.write_replicas(path, np.arange(8), seeds, replicas, {"id": "IC-55"})
-    indices, seeds_back, positions, meta = io.read_replicas(path)
+    indices, seeds_back, positions, meta, numbers = io.read_replicas(path)
+    assert numbers is None  # every replica has the parent's atoms
     assert positions.tobytes() == replicas.tobytes() and np.array_equal(seeds_back, seeds) and meta == {"id": "IC-55"}
     (tmp_path / "bad.parquet").write_bytes(b"PAR1garbage")
     with pytest.raises(ValueError, match="bad.parquet"):

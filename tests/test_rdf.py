@@ -347,3 +347,15 @@ def test_a_stray_short_pair_does_not_hide_the_first_shell_of_a_disordered_bcc_cu
     r = np.arange(2.3, 3.6, 1e-4)
     h = np.exp(-0.5 * ((r[:, None] - d[None, :]) / 0.2) ** 2).sum(axis=1)
     assert first_peak_position(d, None) == pytest.approx(r[np.argmax(h)], abs=2e-4)
+
+
+def test_fast_path_on_a_grid_with_no_coarse_part():
+    """npshape's own model reads g on r̃ <= 3 only (r_max = fine_max): every pair beyond the grid still
+    has to find its node (it failed with 'a pair lies beyond the nodes' before)."""
+    grid = rdf_grid(0.002, 3.0, 0.02, 3.0)
+    cluster = Octahedron("Pt", 8, 0).positions
+    replicas = cluster[None] + np.random.default_rng(5).normal(scale=0.05, size=(3,) + cluster.shape)
+    fast = rdf_profiles(replicas, np.full(len(cluster), 78), grid)
+    direct = rdf_profiles_direct(replicas, np.full(len(cluster), 78), grid)
+    np.testing.assert_allclose(fast[0], direct[0], atol=1e-8)
+    np.testing.assert_allclose(fast[1], direct[1], atol=1e-6)

@@ -20,12 +20,13 @@ The parts, one module each:
 """
 
 from npshape.descriptors.rdf.direct import rdf_profiles_direct
-from npshape.descriptors.rdf.fast import rdf_profiles
+from npshape.descriptors.rdf.fast import BondOutOfRange, rdf_profiles
 from npshape.descriptors.rdf.grid import R_MAX_DEFAULT, SIGMA_ANGSTROM, rdf_column_names, rdf_grid
 from npshape.descriptors.rdf.pairs import pair_weights
 from npshape.descriptors.rdf.peak import first_peak, first_peak_position
 
 __all__ = [
+    "BondOutOfRange",
     "R_MAX_DEFAULT",
     "SIGMA_ANGSTROM",
     "first_peak",

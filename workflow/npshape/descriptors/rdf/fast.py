@@ -117,7 +117,7 @@ class _Deposit:
         """``weights`` of the pairs as from ``pair_weights`` (None: all 1); ``diameter`` bounds every distance (Å)."""
         self.plan = plan
         c = plan.fine_per_coarse
-        reached = int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.fine_node)) + c
+        reached = int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.fine_node)) + _slack(c)
         self._coarse_nodes = max(plan.n_coarse_nodes, -(-reached // c))
         self.distances = np.empty((batch, n_pairs))
         self._weights = np.ones(n_pairs) if weights is None else weights
@@ -137,10 +137,26 @@ class _Deposit:
             that can hold moments, M0 ... M_TAYLOR_ORDER of each of its fine nodes in turn
         """
         k, c = scale.size, self.plan.fine_per_coarse
-        reached = min(self._coarse_nodes * c, int(extent / self.plan.fine_node) + c)
+        reached = min(self._coarse_nodes * c, int(extent / self.plan.fine_node) + _slack(c))
         used = -(-reached // c)
         _deposit_moments(self.distances[:k], scale, self._weights, c // 2, used * c, self._sums)
         return self._sums[:k, : used * c * (TAYLOR_ORDER + 1)].reshape(k, used, c * (TAYLOR_ORDER + 1))
+
+
+class BondOutOfRange(ValueError):
+    """A structure whose R_NN1 lies outside the range where ``rdf_profiles`` is exact on its grid."""
+
+    def __init__(self, structure: int, r_nn1: float, low: float, high: float):
+        self.structure, self.r_nn1, self.low, self.high = structure, r_nn1, low, high
+        super().__init__(
+            f"structure {structure}: R_NN1 = {r_nn1:.3f} A is outside {low:.2f}-{high:.2f} A, "
+            "where rdf_profiles is exact on this grid; use rdf_profiles_direct"
+        )
+
+
+def _slack(c):
+    """Return the fine nodes needed beyond int(u_max): a pair at u goes to node round(u) + c // 2."""
+    return max(c, c // 2 + 2)
 
 
 @numba_on_first_call
@@ -235,10 +251,7 @@ class _Plan:
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             low, high = (self.sigma / (t * self.coarse_node) for t in (self.tau_max, self.tau_min))
-            raise ValueError(
-                f"structure {first_row + row}: R_NN1 = {r_nn1[row]:.3f} A is outside {low:.2f}-{high:.2f} A, "
-                "where rdf_profiles is exact on this grid; use rdf_profiles_direct"
-            )
+            raise BondOutOfRange(first_row + row, float(r_nn1[row]), low, high)
         return tau
 
     def profiles(self, fine_sums, tau, height, extent, g, dg):

@@ -1,0 +1,101 @@
+"""Local-order descriptor: the bond-angle distribution and the coordination histogram of a cluster.
+
+Whatever its size and shape, a cluster's packing shows in the angles between the bonds of
+each atom: fcc and hcp have 60, 90, 120 and 180° (in other proportions), bcc 70.5, 109.5 and
+180° with its second shell at 55 and 125°, icosahedral and decahedral packings 63.4 and
+116.6°. The coordination histogram (fraction of atoms with k neighbours) adds what the
+surface looks like: {100} facets, {111} facets, vertices. Both are fractions, so they do not
+grow with the number of atoms, and the bond cutoff is a multiple of the cluster's own median
+nearest-neighbour distance, so they do not depend on the metal.
+
+Bonds are pairs closer than ``cutoff_bonds`` × the median nearest-neighbour distance: 1.25
+lies between the first shell (1) and the second shell of fcc/hcp (1.41), and takes in the
+second shell of bcc (1.15), whose 14 neighbours are its usual coordination. The angle
+histogram counts each angle j-i-k of two bonds of atom i once, on bins ``angle_step_deg``
+wide, smoothed by a Gaussian of ``smoothing_deg`` (thermal disorder then moves weight
+smoothly between bins; each angle is first shared linearly between the two nearest of
+bins 8 times finer, so that no angle falls on a bin edge), and sums to 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+from scipy.spatial import cKDTree
+
+DEFAULT_SETTINGS = {"cutoff_bonds": 1.25, "angle_step_deg": 2.0, "smoothing_deg": 3.0, "max_coordination": 16}
+_FINE_BINS_PER_STEP = 8  # angles are first counted on bins this many times finer, then smoothed
+
+
+def local_order_column_names(settings: dict) -> list[str]:
+    """Return the names of the angle bins (``angle_<centre in degrees>``) and coordination bins (``cn_<k>``)."""
+    step = settings["angle_step_deg"]
+    n_angles = int(round(180.0 / step))
+    angles = [f"angle_{(b + 0.5) * step:.1f}" for b in range(n_angles)]
+    return angles + [f"cn_{k}" for k in range(settings["max_coordination"] + 1)]
+
+
+def bond_angles(positions: np.ndarray, cutoff_bonds: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return (every bond angle j-i-k in degrees, the coordination number of each atom).
+
+    Parameters
+    ----------
+    positions : ndarray of shape (n_atoms, 3), Å
+    cutoff_bonds : float, bond cutoff in units of the median nearest-neighbour distance
+    """
+    tree = cKDTree(positions)
+    nearest = tree.query(positions, k=2)[0][:, 1]
+    pairs = tree.query_pairs(cutoff_bonds * float(np.median(nearest)), output_type="ndarray")
+    n_atoms = len(positions)
+    centre = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    order = np.argsort(centre, kind="stable")
+    centre, other = centre[order], other[order]
+    coordination = np.bincount(centre, minlength=n_atoms)
+    # each atom's bond vectors in a padded (n_atoms, max coordination, 3) array, then all
+    # pairs of bonds of one atom at once
+    slot = np.arange(centre.size) - np.repeat(np.cumsum(coordination) - coordination, coordination)
+    width = int(coordination.max(initial=0))
+    bonds = np.zeros((n_atoms, width, 3))
+    vectors = positions[other] - positions[centre]
+    bonds[centre, slot] = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    a, b = np.triu_indices(width, 1)
+    cosines = np.einsum("nad,nbd->nab", bonds, bonds)[:, a, b]
+    valid = (b[None, :] < coordination[:, None])  # both bonds exist (a < b)
+    angles = np.degrees(np.arccos(np.clip(cosines[valid], -1.0, 1.0)))
+    return angles, coordination
+
+
+def _linear_counts(coordinates: np.ndarray, n_bins: int) -> np.ndarray:
+    """Return the counts of values on bins centred at 0 .. n_bins - 1, each value shared linearly
+    between its two nearest centres: the counts change continuously with the values, so round-off
+    in a rotated copy of a cluster cannot move a whole count from one bin to the next."""
+    coordinates = np.clip(coordinates, 0.0, n_bins - 1.0)
+    lower = np.minimum(np.floor(coordinates).astype(np.int64), n_bins - 2)
+    upper_share = coordinates - lower
+    return np.bincount(lower, 1.0 - upper_share, minlength=n_bins) + np.bincount(lower + 1, upper_share, minlength=n_bins)
+
+
+def local_order_features(positions: np.ndarray, settings: dict = DEFAULT_SETTINGS) -> np.ndarray:
+    """Return the local-order features of each structure, float32 of shape (k, n_features).
+
+    Parameters
+    ----------
+    positions : ndarray of shape (k, n_atoms, 3) or (n_atoms, 3), Å
+    settings : dict with ``cutoff_bonds``, ``angle_step_deg``, ``smoothing_deg``, ``max_coordination``
+    """
+    x = np.asarray(positions, dtype=float)
+    x = x[None] if x.ndim == 2 else x
+    step = settings["angle_step_deg"]
+    n_angles = int(round(180.0 / step))
+    fine = n_angles * _FINE_BINS_PER_STEP
+    rows = np.empty((len(x), n_angles + settings["max_coordination"] + 1))
+    for row, xyz in zip(rows, x):
+        angles, coordination = bond_angles(xyz, settings["cutoff_bonds"])
+        counts = _linear_counts(angles / 180.0 * fine - 0.5, fine)
+        smooth = gaussian_filter1d(counts, settings["smoothing_deg"] / step * _FINE_BINS_PER_STEP, mode="reflect")
+        histogram = smooth.reshape(n_angles, _FINE_BINS_PER_STEP).sum(axis=1)
+        row[:n_angles] = histogram / max(histogram.sum(), 1.0)
+        capped = np.minimum(coordination, settings["max_coordination"])
+        row[n_angles:] = np.bincount(capped, minlength=settings["max_coordination"] + 1) / len(xyz)
+    return rows.astype(np.float32)
