@@ -105,29 +105,54 @@ def read_parquet(path: str | Path, columns: list[str] | None = None) -> tuple[pd
     return table.to_pandas(), json.loads(raw)
 
 
-def write_replicas(path: str | Path, replicas: np.ndarray, seeds: np.ndarray, positions: np.ndarray, metadata: dict) -> None:
-    """Write an augmentation shard: one row per replica with its index, seed and flat positions (Å)."""
+def write_replicas(
+    path: str | Path,
+    replicas: np.ndarray,
+    seeds: np.ndarray,
+    positions: np.ndarray | list[np.ndarray],
+    metadata: dict,
+    numbers: list[np.ndarray] | None = None,
+) -> None:
+    """Write an augmentation shard: one row per replica with its index, seed and flat positions (Å).
+
+    ``positions`` is an array of shape (k, n_atoms, 3) when every replica has the parent's
+    atoms (fixed-size rows), or a list of (n_atoms_r, 3) arrays when replicas have atoms of
+    their own (surface vacancies); ``numbers`` then lists each replica's atomic numbers.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    k, n_atoms, _ = positions.shape
-    flat = pa.FixedSizeListArray.from_arrays(pa.array(positions.reshape(-1), pa.float64()), n_atoms * 3)
-    table = pa.table({"replica": pa.array(replicas, pa.int64()), "seed": pa.array(seeds, pa.uint64()), "positions": flat})
-    table = table.replace_schema_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
+    columns = {"replica": pa.array(replicas, pa.int64()), "seed": pa.array(seeds, pa.uint64())}
+    if isinstance(positions, np.ndarray):
+        k, n_atoms, _ = positions.shape
+        columns["positions"] = pa.FixedSizeListArray.from_arrays(pa.array(positions.reshape(-1), pa.float64()), n_atoms * 3)
+    else:
+        columns["positions"] = pa.array([np.ravel(p) for p in positions], pa.list_(pa.float64()))
+        columns["numbers"] = pa.array([np.asarray(z) for z in numbers], pa.list_(pa.int16()))
+    table = pa.table(columns).replace_schema_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd", use_dictionary=False, write_page_checksum=True)
 
 
-def read_replicas(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """Return (replicas, seeds, positions of shape (k, n_atoms, 3), metadata) of an augmentation shard."""
+def read_replicas(path: str | Path):
+    """Return (replicas, seeds, positions, metadata, numbers) of an augmentation shard.
+
+    ``positions`` has shape (k, n_atoms, 3) and ``numbers`` is None for fixed-size rows;
+    otherwise both are lists with one array per replica (see :func:`write_replicas`).
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(path, page_checksum_verification=True)
         metadata = json.loads(table.schema.metadata[METADATA_KEY])
-        flat = table.column("positions").combine_chunks().flatten().to_numpy()
+        column = table.column("positions").combine_chunks()
+        if pa.types.is_fixed_size_list(column.type):
+            positions = column.flatten().to_numpy().reshape(table.num_rows, -1, 3)
+            numbers = None
+        else:
+            positions = [np.asarray(p).reshape(-1, 3) for p in column.to_numpy(zero_copy_only=False)]
+            numbers = [np.asarray(z, dtype=np.int64) for z in table.column("numbers").to_numpy(zero_copy_only=False)]
     except (OSError, KeyError, pa.ArrowException) as error:
         raise ValueError(f"{path}: not a readable augmentation shard ({error})") from None
-    positions = flat.reshape(table.num_rows, -1, 3)
-    return table.column("replica").to_numpy(), table.column("seed").to_numpy(), positions, metadata
+    return table.column("replica").to_numpy(), table.column("seed").to_numpy(), positions, metadata, numbers

@@ -41,3 +41,24 @@ def check_catalog(catalog: dict[str, list[dict]], metals: dict, source: str = "c
                     f"{source}: entry {entry['id']!r} has metal {entry['metal']!r}, which has no "
                     f"Sutton-Chen parameters in config (known: {', '.join(sorted(metals))})"
                 )
+
+
+def training_variants(entry: dict, relax_metals: list[str]) -> dict[str, str | None]:
+    """Return npshape's training copies of a catalog entry: {variant id: relaxing metal, or None as built}."""
+    return {entry["id"]: None, **{f"{entry['id']}-{metal}": metal for metal in relax_metals}}
+
+
+def middle_sizes(entries: list[dict]) -> list[str]:
+    """Return the id of the middle-sized entry (the lower middle of an even count) of each class with
+    two entries or more, in catalog order.
+
+    npshape's own model calibrates its confidence on these sizes held out (``calibrate_npshape``):
+    a model trained without them meets them as it meets a user's cluster, at a size it never saw.
+    """
+    by_class = {}
+    for entry in entries:
+        by_class.setdefault(entry["class"], []).append(entry)
+    middle = {
+        sorted(group, key=lambda e: e["natoms"])[(len(group) - 1) // 2]["id"] for group in by_class.values() if len(group) > 1
+    }
+    return [entry["id"] for entry in entries if entry["id"] in middle]
