@@ -10,13 +10,15 @@ beside it.
 from __future__ import annotations
 
 import json
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from npshape.io import atomic_path
 
 # The paper's four models and the descriptors each reads, in feature order (rdf before drdf).
 PAPER_MODELS = {"CM": ("cm",), "RDF1": ("rdf",), "RDF2": ("drdf",), "RDF3": ("rdf", "drdf")}
+# npshape's own model (the one that ships): g and g' over a short window, and the local order.
+NPSHAPE_DESCRIPTORS = ("rdf", "drdf", "local_order")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class ModelCard:
         values["descriptors"] = tuple(values["descriptors"])
         values["history"] = tuple(values.get("history", ()))
         return cls(**values)
+
+    def with_scores(self, scores: dict) -> ModelCard:
+        """Return a copy of the card with ``scores`` instead of its own."""
+        return replace(self, scores=scores)
 
     def write(self, path: str | Path) -> None:
         """Write the card as JSON to ``path``, atomically."""

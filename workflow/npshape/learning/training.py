@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 
+from npshape.learning.ensemble import ProbabilityAverage
 from npshape.learning.evaluation import accuracy
 from npshape.learning.scaling import FlooredStandardScaler
 
@@ -160,3 +161,28 @@ def architecture_scores(settings: TrainingSettings, X: np.ndarray, rows: pd.Data
     _, _, scores = train_and_score(settings, X, rows, classes)
     fold_scores = [cross_validation_fold(settings, X, rows, classes, fold, scores["epochs"]) for fold in range(folds)]
     return {**scores, "cv_score": float(np.mean(fold_scores)), "cv_fold_scores": fold_scores}
+
+
+def train_ensemble(settings: TrainingSettings, members: int, X: np.ndarray, rows: pd.DataFrame, classes: list[str]):
+    """Return (ensemble, history of each member, scores) of ``members`` networks fitted on the train split.
+
+    Member k differs only by its random_state (settings.random_state + k); each chooses its
+    own epoch on the validation split. ``scores`` holds the ensemble's ``val_score`` and
+    ``test_score`` and each member's chosen ``epochs``.
+    """
+    y = rows["class"].to_numpy()
+    train, validation, test = (rows["split"].to_numpy() == name for name in ("train", "validation", "test"))
+    fitted, histories = [], []
+    for k in range(members):
+        member_settings = replace(settings, random_state=settings.random_state + k)
+        pipeline, history = fit_epochs(member_settings, X[train], y[train], classes, X[validation], y[validation])
+        log.info("member %d: epoch %d chosen", k, min(history, key=lambda record: record["validation_loss"])["epoch"])
+        fitted.append(pipeline)
+        histories.append(history)
+    ensemble = ProbabilityAverage(fitted)
+    scores = {
+        "val_score": accuracy(ensemble, X[validation], y[validation]),
+        "test_score": accuracy(ensemble, X[test], y[test]),
+        "epochs": [min(h, key=lambda record: record["validation_loss"])["epoch"] for h in histories],
+    }
+    return ensemble, histories, scores

@@ -66,7 +66,7 @@ def challenge_score_table(probabilities: dict[str, pd.DataFrame], entries: list[
     rows = []
     for model, table in probabilities.items():
         scores = challenge_scores.challenge_scores(table, entries)
-        reference = paper.CHALLENGE_SCORES[model]
+        reference = paper.CHALLENGE_SCORES.get(model, {"s": None, "s_tolerant": None})  # npshape: not in the paper
         rows.append(
             {
                 "model": model,
@@ -74,7 +74,7 @@ def challenge_score_table(probabilities: dict[str, pd.DataFrame], entries: list[
                 "s": scores["s"],
                 "s_tolerant": scores["s_tolerant"],
                 "paper_s": np.nan if reference["s"] is None else reference["s"],
-                "paper_s_tolerant": reference["s_tolerant"],
+                "paper_s_tolerant": np.nan if reference["s_tolerant"] is None else reference["s_tolerant"],
             }
         )
     return pd.DataFrame(rows)
