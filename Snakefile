@@ -16,6 +16,7 @@ include: "workflow/rules/structures.smk"
 include: "workflow/rules/features.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/npshape.smk"
 
 
 onsuccess:

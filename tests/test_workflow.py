@@ -16,7 +16,7 @@ from conftest import ROOT, copy_workflow, snakemake
 from npshape import __version__, io
 from npshape.classes import CLASS_LABELS
 from npshape.learning import arithmetic, model_files
-from npshape.learning.model_card import PAPER_MODELS, ModelCard
+from npshape.learning.model_card import NPSHAPE_DESCRIPTORS, PAPER_MODELS, ModelCard
 
 pytestmark = pytest.mark.workflow
 
@@ -24,16 +24,19 @@ pytestmark = pytest.mark.workflow
 def test_every_target_exists(study):
     for name in ["table1.csv", "table_s1.csv", "challenge_scores.csv"]:
         assert (study / "results/tables" / name).stat().st_size > 0
-    for model in ["CM", "RDF1", "RDF2", "RDF3"]:
+    for model in ["CM", "RDF1", "RDF2", "RDF3", "npshape"]:
         assert (study / f"results/models/{model}.skops").exists()
         assert (study / f"results/tables/challenge_probabilities_{model}.csv").exists()
+    for model in ["CM", "RDF1", "RDF2", "RDF3"]:
         assert (study / f"results/figures/confusion_{model}.png").exists()
-    for figure in ["training_structures", "challenge_structures", "rdf_profiles", "coulomb_matrices", "challenge_matrix"]:
+    assert (study / "results/tables/evaluation_accuracy.csv").stat().st_size > 0
+    figures = ["training_structures", "challenge_structures", "npshape_structures", "rdf_profiles", "coulomb_matrices"]
+    for figure in [*figures, "challenge_matrix"]:
         assert (study / f"results/figures/{figure}.png").stat().st_size > 10_000
 
 
 def test_model_cards_say_what_each_model_is_and_how_it_was_made(study):
-    for model, descriptors in PAPER_MODELS.items():
+    for model, descriptors in {**PAPER_MODELS, "npshape": NPSHAPE_DESCRIPTORS}.items():
         card = ModelCard.read(study / f"results/models/{model}.json")
         assert model_files.read_card(study / f"results/models/{model}.skops") == card  # the copy inside the model file
         assert card.model == model and card.descriptors == descriptors and card.classes == CLASS_LABELS
@@ -41,7 +44,20 @@ def test_model_cards_say_what_each_model_is_and_how_it_was_made(study):
         if arithmetic.can_pin():
             assert card.provenance["arithmetic"]["blas_kernel"] == arithmetic.PINNED_BLAS_KERNEL
         assert card.provenance["arithmetic"]["blas_threads"] == 1
-        assert len(card.history) >= card.scores["epochs"]
+        assert len(card.history) >= np.sum(card.scores["epochs"])
+
+
+def test_npshape_leaves_out_the_relaxed_copies_that_changed_class(study):
+    card = ModelCard.read(study / "results/models/npshape.json")
+    assert "DD-33" in card.provenance["left_out"]  # the DD class is the relaxed dodecahedron
+    assert {"BMN-S-35-Pt", "BMN-S-35-Ag"} <= set(card.provenance["left_out"])  # beta-Mn does not survive relaxation
+    assert {"IC-13", "IC-13-Pt", "IC-13-Ag", "DD-33-Pt"} <= set(card.provenance["structures"])
+    for variant in card.provenance["left_out"]:
+        atoms = ase.io.read(study / f"results/npshape/structures/{variant}.xyz")
+        assert atoms.info["kept"] is False and atoms.info["dropped"]
+        assert len(io.read_parquet(study / f"results/npshape/features/{variant}.parquet")[0]) == 0
+    features, metadata = io.read_parquet(study / "results/npshape/features/IC-13-Ag.parquet")
+    assert len(features) == 20 and set(metadata["settings"]) == set(NPSHAPE_DESCRIPTORS)
 
 
 def test_second_run_has_nothing_to_do(study):
@@ -87,7 +103,8 @@ def test_tables_have_the_documented_columns(study):
     assert table1[["cv_score", "val_score", "test_score"]].apply(lambda c: c.between(0, 1)).all().all()
     scores = pd.read_csv(study / "results/tables/challenge_scores.csv")
     assert list(scores.columns) == ["model", "n", "s", "s_tolerant", "paper_s", "paper_s_tolerant"]
-    assert dict(zip(scores["model"], scores["n"])) == {"CM": 2, "RDF1": 3, "RDF2": 3, "RDF3": 3}
+    assert dict(zip(scores["model"], scores["n"])) == {"CM": 2, "RDF1": 3, "RDF2": 3, "RDF3": 3, "npshape": 3}
+    assert scores.set_index("model").loc["npshape", ["paper_s", "paper_s_tolerant"]].isna().all()  # not in the paper
     assert (scores["s_tolerant"] >= scores["s"]).all()
     s1 = pd.read_csv(study / "results/tables/table_s1.csv")
     assert len(s1) == 4 and set(s1["model"]) == {"CM", "RDF3"}
@@ -97,9 +114,13 @@ def test_tables_have_the_documented_columns(study):
     for model, row in table1.set_index("model").loc[["CM", "RDF3"]].iterrows():
         assert main.loc[model, scores].tolist() == row[scores].tolist()
     assert not (study / "results/scan/CM/2x16.json").exists()
-    probabilities = pd.read_csv(study / "results/tables/challenge_probabilities_RDF3.csv")
-    classes = probabilities.columns[2:]
-    assert np.allclose(probabilities[classes].sum(axis=1), 1.0, atol=1e-5)
+    for model, extra in [("RDF3", []), ("npshape", ["confidence", "novelty", "nearest", "expected"])]:
+        probabilities = pd.read_csv(study / f"results/tables/challenge_probabilities_{model}.csv")
+        assert list(probabilities.columns) == ["structure", "predicted", *CLASS_LABELS, *extra]
+        assert np.allclose(probabilities[list(CLASS_LABELS)].sum(axis=1), 1.0, atol=1e-5)
+    accuracy = pd.read_csv(study / "results/tables/evaluation_accuracy.csv")
+    assert list(accuracy.columns) == ["class", "n", "RDF1", "RDF2", "RDF3", "npshape"] and accuracy["class"].iloc[-1] == "all"
+    assert accuracy["n"].iloc[-1] == accuracy["n"].iloc[:-1].sum()
 
 
 def test_every_job_logged_and_timed(study):
@@ -134,6 +155,10 @@ def test_dry_run_lists_one_job_per_structure_and_shard(tmp_path):
     assert counts["build_structure"] == n_train + len(catalog["challenge"])
     assert counts["augment"] == counts["featurize_rdf"] == counts["featurize_cm"] == n_train * shards
     assert counts["train_model"] == 4 and counts["cross_validate"] == 4 * config["splits"]["cv_folds"]
+    # npshape's own model: each entry of its catalog as built and relaxed with Pt and Ag, one ensemble
+    npshape_catalog = yaml.safe_load((workdir / "config/npshape-test-catalog.yaml").read_text())["train"]
+    assert counts["npshape_structure"] == counts["npshape_features"] == 3 * len(npshape_catalog)
+    assert counts["train_npshape"] == counts["calibrate_npshape"] == 1
 
 
 def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path):
@@ -143,6 +168,7 @@ def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path
     assert "scan_architecture" not in counts
     assert counts["train_model"] == 4 and counts["cross_validate"] == 20 and counts["table_s1"] == 1
     assert counts["augment"] == 30 and counts["build_structure"] == 62  # the paper's catalog
+    assert counts["npshape_structure"] == 3 * 65  # npshape's catalog, as built and relaxed with Pt and Ag
 
 
 def test_html_report_holds_every_table_and_figure(study):

@@ -18,6 +18,17 @@ validate(CATALOG, "../schemas/structures.schema.yaml")
 ENTRIES = npcatalog.entries_by_id(CATALOG)
 npcatalog.check_catalog(CATALOG, metals=config["sutton_chen"]["metals"], source=config["catalog"])
 
+# npshape's own model: its catalog, and every training copy (as built, relaxed with each metal)
+NPSHAPE = config["npshape_model"]
+NPSHAPE_CATALOG = npcatalog.load_catalog(NPSHAPE["catalog"])
+validate(NPSHAPE_CATALOG, "../schemas/structures.schema.yaml")
+npcatalog.check_catalog(NPSHAPE_CATALOG, metals=config["sutton_chen"]["metals"], source=NPSHAPE["catalog"])
+NPSHAPE_VARIANTS = {
+    variant: (entry, metal)
+    for entry in NPSHAPE_CATALOG["train"]
+    for variant, metal in npcatalog.training_variants(entry, NPSHAPE["relax_metals"]).items()
+}
+
 
 GALLERY_SETS = {"training": "train", "challenge": "challenge"}  # figure name → catalog set
 
@@ -26,6 +37,7 @@ wildcard_constraints:
     set="train|challenge",
     gallery="training|challenge",
     id="[A-Za-z0-9][A-Za-z0-9_.+-]*",
+    variant="[A-Za-z0-9][A-Za-z0-9_.+-]*",
 
 
 def structure_files(set_name):
@@ -55,14 +67,21 @@ def all_targets():
         "results/tables/table1.csv",
         "results/tables/table_s1.csv",
         "results/tables/challenge_scores.csv",
+        "results/tables/evaluation_accuracy.csv",
+        "results/tables/calibration.csv",
+        "results/tables/unknown_rates.csv",
+        "results/figures/npshape_structures.png",
     ]
 
 
-MODELS = list(PAPER_MODELS)
+MODELS = list(PAPER_MODELS)  # the paper's four
+ALL_MODELS = [*MODELS, "npshape"]  # and npshape's own, beside them in the challenge tables
+EVALUATED_MODELS = ["RDF1", "RDF2", "RDF3", "npshape"]  # those that take clusters of any size
 
 
 wildcard_constraints:
     model="|".join(MODELS),
+    any_model="|".join(ALL_MODELS),
     descriptor="cm|rdf|drdf",
     k=r"\d+",
     fold=r"\d+",
@@ -152,3 +171,19 @@ def largest_per_class():
         if e["natoms"] > largest.get(e["class"], {"natoms": 0})["natoms"]:
             largest[e["class"]] = e
     return [f"results/structures/train/{largest[label]['id']}.xyz" for label in sorted(largest)]
+
+
+def npshape_variant(wildcards):
+    """Return (catalog entry, relaxing metal or None) of one training copy of npshape's catalog."""
+    return NPSHAPE_VARIANTS[wildcards.variant]
+
+
+def npshape_files(kind, suffix):
+    """Return one file per training copy of npshape's catalog: results/npshape/{kind}/{variant}{suffix}."""
+    return [f"results/npshape/{kind}/{variant}{suffix}" for variant in NPSHAPE_VARIANTS]
+
+
+def npshape_held_out_variants():
+    """Return the training copies of each class's middle size, held out to calibrate npshape's confidence."""
+    middle = set(npcatalog.middle_sizes(NPSHAPE_CATALOG["train"]))
+    return [variant for variant, (entry, _) in NPSHAPE_VARIANTS.items() if entry["id"] in middle]

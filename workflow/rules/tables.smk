@@ -34,7 +34,7 @@ rule table_s1:
 
 rule challenge_scores:
     input:
-        expand("results/tables/challenge_probabilities_{model}.csv", model=MODELS),
+        expand("results/tables/challenge_probabilities_{any_model}.csv", any_model=ALL_MODELS),
     output:
         report("results/tables/challenge_scores.csv", caption="../report/challenge_scores.rst", category="Tables"),
     log:
@@ -43,7 +43,7 @@ rule challenge_scores:
         "results/benchmarks/challenge_scores.tsv"
     priority: PRIORITY_REPORT
     params:
-        models=MODELS,
+        models=ALL_MODELS,
         entries=CATALOG["challenge"],
     script:
         "../scripts/challenge_scores.py"
@@ -51,7 +51,7 @@ rule challenge_scores:
 
 rule plot_challenge_matrix:
     input:
-        expand("results/tables/challenge_probabilities_{model}.csv", model=MODELS),
+        expand("results/tables/challenge_probabilities_{any_model}.csv", any_model=ALL_MODELS),
     output:
         report("results/figures/challenge_matrix.png", caption="../report/challenge_matrix.rst", category="Figures"),
     log:
@@ -60,7 +60,7 @@ rule plot_challenge_matrix:
         "results/benchmarks/plot_challenge_matrix.tsv"
     priority: PRIORITY_REPORT
     params:
-        models=MODELS,
+        models=ALL_MODELS,
         entries=CATALOG["challenge"],
     script:
         "../scripts/plot_challenge_matrix.py"

@@ -7,7 +7,7 @@ from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
 settings = snakemake.params.settings
-replicas, _, positions, meta = io.read_replicas(snakemake.input[0])
+replicas, _, positions, meta, _ = io.read_replicas(snakemake.input[0])
 if "cm" in snakemake.output.keys():
     tables = feature_frames.cm_features(positions, settings)
 else:
