@@ -36,7 +36,14 @@ def test_classify_writes_the_documented_csv(study, tmp_path, model):
     process = classify(*files, "--model", str(study / f"results/models/{model}.skops"), "--output", str(out))
     assert process.returncode == 0, process.stderr
     table = pd.read_csv(out)
-    assert list(table.columns) == ["structure", "predicted", *CLASSES]
+    extra = ["frame", "confidence", "novelty", "n_atoms", "r_nn1", "nearest"]
+    assert list(table.columns) == ["structure", "predicted", *CLASSES, *extra]
+    assert table["novelty"].isna().all() and table["nearest"].isna().all()  # the paper's models have no novelty score
+    assert (table["frame"] == 0).all() and np.allclose(table["confidence"], table[CLASSES].max(axis=1), atol=1e-6)
+    assert list(table["n_atoms"]) == [13, 19]
+    # R_NN1: the octahedron's one first shell at 2.7 A; the icosahedron's 12 radial bonds (2.7 A) and 30
+    # edges (2.7 / 0.951 A) make one peak between them
+    assert table["r_nn1"][1] == pytest.approx(2.7, abs=1e-6) and 2.7 < table["r_nn1"][0] < 2.7 / 0.951
     assert list(table["structure"]) == files
     assert np.allclose(table[CLASSES].sum(axis=1), 1, atol=1e-5)
     assert (table["predicted"] == table[CLASSES].idxmax(axis=1)).all()
@@ -77,14 +84,14 @@ def bad_files(tmp_path, study):
     cases.append((str(tmp_path / "missing.xyz"), "no such file"))
     garbage = tmp_path / "garbage.xyz"
     garbage.write_text("this is not\na structure file\n")
-    cases.append((str(garbage), "not a structure file"))
+    cases.append((str(garbage), "should hold the number of atoms"))
     cases.append((write("one.xyz", Atoms("Pt", positions=[[0, 0, 0]])), "at least 2"))
-    cases.append((write("overlap.xyz", Atoms("Pt3", positions=[[0, 0, 0], [0, 0, 0.1], [0, 0, 2.7]])), "overlapping"))
+    cases.append((write("overlap.xyz", Atoms("Pt3", positions=[[0, 0, 0], [0, 0, 0.1], [0, 0, 2.7]])), "overlap"))
     nan = tmp_path / "nan.xyz"
     nan.write_text("2\n\nPt 0.0 0.0 0.0\nPt nan 0.0 2.7\n")
     cases.append((str(nan), "NaN"))
-    periodic = Atoms("Pt2", positions=[[0, 0, 0], [0, 0, 2.7]], cell=[10, 10, 10], pbc=True)
-    cases.append((write("periodic.xyz", periodic), "periodic"))
+    wire = Atoms("Pt2", positions=[[0, 0, 0], [0, 0, 2.7]], cell=[10, 10, 5.4], pbc=True)  # bonded to its images along z
+    cases.append((write("wire.xyz", wire), "a wire"))
     return cases
 
 

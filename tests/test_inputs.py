@@ -446,11 +446,11 @@ def test_other_formats_stop_at_a_reading_error_with_one_error_frame(tmp_path, mo
 
 def test_memory_does_not_grow_with_the_number_of_frames(tmp_path):
     peaks = []
-    for count in (200, 2000):
+    for count in (20, 200, 2000):  # the first run only warms up lazy imports and caches
         path = tmp_path / f"trajectory-{count}.xyz"
         ase.io.write(path, translated_frames(count), format="extxyz")
         tracemalloc.start()
         assert sum(1 for frame in iter_frames(path) if frame.error is None) == count
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
-    assert peaks[1] < 1.5 * peaks[0]
+    assert peaks[2] < 1.5 * peaks[1]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import sys
-from pathlib import Path
 
 import yaml
 
 from npshape import __version__
 
 EXIT_BAD_INPUT = 2
-PROGRESS_MIN_FILES = 20  # report progress on stderr from this many files on
 
 
 class InputError(Exception):
@@ -48,7 +47,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_energy(args: argparse.Namespace) -> int:
-    """Print CSV ``structure,natoms,energy_eV``: the Sutton-Chen energy of each file, every pair counted."""
+    """Print CSV ``structure,natoms,energy_eV,frame``: the Sutton-Chen energy of every frame, every pair counted."""
+    from npshape.classify.inputs import iter_frames
     from npshape.structures import sutton_chen
 
     config = load_config(args.config)
@@ -56,93 +56,70 @@ def cmd_energy(args: argparse.Namespace) -> int:
         name: sutton_chen.SuttonChenParameters.from_mapping(p) for name, p in config["sutton_chen"]["metals"].items()
     }
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["structure", "natoms", "energy_eV"])
+    writer.writerow(["structure", "natoms", "energy_eV", "frame"])
     status = 0
-    for path in args.files:
-        try:
-            atoms = read_checked(path)
-            symbols = [args.metal] * len(atoms) if args.metal else atoms.get_chemical_symbols()
-            unknown = sorted(set(symbols) - set(metals))
-            if unknown:
-                raise InputError(f"{path}: no Sutton-Chen parameters for {', '.join(unknown)}; use --metal")
-            energy = sutton_chen.energy(atoms.get_positions(), symbols, metals)
-        except InputError as error:
-            print(f"npshape energy: {error}", file=sys.stderr)
+    for frame in (frame for path in args.files for frame in iter_frames(path)):
+        atoms = frame.atoms
+        symbols = [] if atoms is None else [args.metal] * len(atoms) if args.metal else atoms.get_chemical_symbols()
+        unknown = sorted(set(symbols) - set(metals))
+        if atoms is None or unknown:
+            missing = f"no Sutton-Chen parameters for {', '.join(unknown)}; use --metal"
+            problem = frame.error or f"{frame.path}: frame {frame.index}: {missing}"
+            print(f"npshape energy: {problem}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
-        writer.writerow([path, len(atoms), f"{energy:.6f}"])
+        energy = sutton_chen.energy(atoms.get_positions(), symbols, metals)
+        writer.writerow([frame.path, len(atoms), f"{energy:.6f}", frame.index])
     return status
-
-
-OVERLAP_ANGSTROM = 0.5  # closer atoms than this are a broken file, not a nanoparticle
-
-
-def read_checked(path: str):
-    """Return the structure in ``path``, or raise InputError saying why it cannot be used.
-
-    A usable structure is a finite cluster: at least 2 atoms, finite coordinates, no periodic
-    cell, and no two atoms closer than :data:`OVERLAP_ANGSTROM`.
-    """
-    import numpy as np
-    from scipy.spatial.distance import pdist
-
-    from npshape import io
-
-    if not Path(path).is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        atoms = io.read_structure(path)
-    except Exception as error:  # ASE raises many types for unreadable files
-        raise InputError(f"{path}: not a structure file ASE can read ({type(error).__name__}: {error})") from None
-    positions = atoms.get_positions()
-    if len(atoms) < 2:
-        raise InputError(f"{path}: {len(atoms)} atom(s); a nanoparticle needs at least 2")
-    if not np.isfinite(positions).all():
-        raise InputError(f"{path}: coordinates contain NaN or infinite values")
-    if atoms.pbc.any():
-        raise InputError(f"{path}: periodic cell given (pbc={atoms.pbc.tolist()}); npshape classifies finite clusters")
-    closest = pdist(positions).min()
-    if closest < OVERLAP_ANGSTROM:
-        raise InputError(f"{path}: overlapping atoms ({closest:.3f} Å apart, less than {OVERLAP_ANGSTROM} Å)")
-    return atoms
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    """Classify structure files with a trained model; write CSV (or a table on stdout)."""
-    import numpy as np
-    import pandas as pd
+    """Classify every frame of structure files; write CSV (or a readable table on stdout)."""
+    from npshape.classify import run
+    from npshape.classify.predictor import Predictor
 
-    from npshape import io
-    from npshape.descriptors import feature_frames
-    from npshape.learning import evaluation, model_files
-
-    pipeline, card = model_files.load_model(args.model)
-    settings = {feature_frames.SETTINGS_SECTION[d]: s for d, s in card.descriptor_settings.items()}
-    names, rows, status = [], [], 0
-    show_progress = len(args.files) >= PROGRESS_MIN_FILES
-    for done, path in enumerate(args.files, start=1):
-        try:
-            atoms = read_checked(path)
-            if "cm" in settings and len(atoms) > settings["cm"]["size"]:
-                raise InputError(
-                    f"{path}: {len(atoms)} atoms, more than the {settings['cm']['size']} the Coulomb-matrix model takes"
-                )
-            positions = atoms.get_positions()[None]
-            rows.append(np.hstack([feature_frames.describe(d, positions, atoms.numbers, settings)[1] for d in card.descriptors]))
-            names.append(path)
-        except InputError as error:
-            print(f"npshape classify: {error}", file=sys.stderr)
-            status = EXIT_BAD_INPUT
-        if show_progress and (done % max(1, len(args.files) // 10) == 0 or done == len(args.files)):
-            print(f"npshape classify: {done}/{len(args.files)} files", file=sys.stderr)
-    table = evaluation.probability_table(pipeline, np.vstack(rows), names) if rows else pd.DataFrame(
-        columns=["structure", "predicted", *card.classes]
-    )
-    if args.output:
-        io.write_csv(table, args.output, float_format="%.6f")  # an interrupted call leaves no half-written table
-    else:
-        print(table.to_string(index=False, float_format=lambda p: f"{p:.4f}"))
+    predictor = Predictor.from_file(args.model or run.shipped_model())
+    columns = run.header(predictor.classes)
+    status = 0
+    with table_writer(args.output, columns, width=max(len(path) for path in args.files)) as write:
+        for item in run.classify_files(args.files, predictor, args.frames, args.closed_set):
+            if isinstance(item, run.Row):
+                probabilities = [float(p) for p in item.probabilities]
+                extra = [item.frame, item.confidence, item.novelty, item.n_atoms, item.r_nn1, item.nearest]
+                write([item.structure, item.predicted, *probabilities, *extra])
+            else:
+                print(f"npshape classify: {item}", file=sys.stderr)
+                status = EXIT_BAD_INPUT
     return status
+
+
+@contextlib.contextmanager
+def table_writer(output: str | None, columns: list[str], width: int):
+    """Yield a function that writes one row: CSV into ``output`` (rows reach a temporary file as
+    they come; it gets its name when all are written), or an aligned table on stdout."""
+    from npshape import io
+
+    if output:
+        with io.atomic_path(output) as tmp, open(tmp, "w", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            yield lambda row: writer.writerow([_cell(v, "{:.6f}") for v in row])
+        return
+    widths = [max(width, len("structure")), 9] + [max(6, len(c)) for c in columns[2:]]
+    print("  ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(columns, widths))))
+
+    def show(row):
+        cells = [_cell(v, "{:.4f}") for v in row]
+        print("  ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))), flush=True)
+
+    yield show
+
+
+def _cell(value, float_format: str) -> str:
+    """Return a table cell: floats with ``float_format``, NaN (no such number) as empty."""
+    if isinstance(value, float):
+        return "" if value != value else float_format.format(value)
+    return str(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,10 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
     energy.add_argument("--config", default="config/config.yaml", help="holds the parameter sets (default: %(default)s)")
     energy.set_defaults(run=cmd_energy)
 
-    classify = sub.add_parser("classify", help="predict the shape class of structure files")
-    classify.add_argument("files", nargs="+", metavar="FILE", help="any file ASE can read (xyz, extxyz, cif, pdb, ...)")
-    classify.add_argument("--model", required=True, help="a model file, e.g. results/models/RDF3.skops")
+    classify = sub.add_parser("classify", help="predict the shape class of every frame of structure files")
+    classify.add_argument(
+        "files", nargs="+", metavar="FILE", help="any file ASE can read (xyz, extxyz, cif, POSCAR, traj, ...)"
+    )
+    classify.add_argument(
+        "--model", help="a model file, e.g. results/models/RDF3.skops (default: npshape's own, shipped with the package)"
+    )
     classify.add_argument("--output", help="CSV file to write (default: a table on stdout)")
+    classify.add_argument(
+        "--frames", help="frames of each file to classify, in ASE's index syntax: '::10', '-1', '100:200' (default: all)"
+    )
+    classify.add_argument(
+        "--closed-set", action="store_true", help="always answer one of the classes, never 'unknown' (novelty still reported)"
+    )
     classify.set_defaults(run=cmd_classify)
     return parser
 

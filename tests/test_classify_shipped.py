@@ -1,0 +1,117 @@
+"""`npshape classify` with the model shipped in the package: no study needed, every bad input one
+line, `unknown` for what is none of the classes, calibrated confidence and novelty in the output."""
+
+import subprocess
+import sys
+
+import ase.io
+import numpy as np
+import pandas as pd
+import pytest
+from ase import Atoms
+from ase.build import bulk, molecule
+from ase.cluster import Decahedron, Icosahedron, Octahedron
+from scipy.spatial.distance import pdist
+
+from npshape.classes import CLASS_LABELS
+from npshape.classify.run import shipped_model
+from npshape.learning import model_files
+
+EXTRA = ["frame", "confidence", "novelty", "n_atoms", "r_nn1", "nearest"]
+
+
+def classify(*args):
+    """Run ``npshape classify`` in a fresh interpreter; return the finished process."""
+    return subprocess.run([sys.executable, "-m", "npshape.cli", "classify", *args], capture_output=True, text=True)
+
+
+def write(directory, name, atoms):
+    path = directory / name
+    ase.io.write(path, atoms)
+    return str(path)
+
+
+def noisy(atoms, sigma=0.05, seed=0):
+    atoms = atoms.copy()
+    atoms.positions += np.random.default_rng(seed).normal(0.0, sigma, atoms.positions.shape)
+    return atoms
+
+
+@pytest.fixture(scope="module")
+def card():
+    return model_files.read_card(shipped_model())
+
+
+def test_without_model_the_shipped_one_answers(tmp_path, card):
+    files = [write(tmp_path, "ic.xyz", noisy(Icosahedron("Au", 4))), write(tmp_path, "oh.xyz", noisy(Octahedron("Cu", 7, 0)))]
+    out = tmp_path / "out.csv"
+    process = classify(*files, "--output", str(out))
+    assert process.returncode == 0, process.stderr
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["structure", "predicted", *CLASS_LABELS, *EXTRA]
+    assert list(table["predicted"]) == ["IC", "OH"] and list(table["n_atoms"]) == [147, 231]
+    assert np.allclose(table[list(CLASS_LABELS)].sum(axis=1), 1.0, atol=1e-5)
+    assert (table["novelty"] < card.scores["novelty_threshold"]).all() and table["nearest"].str.startswith(("IC", "OH")).all()
+    # r_nn1 is the first peak of g(r): about the mean distance of the first-shell pairs
+    for path, r_nn1 in zip(files, table["r_nn1"]):
+        distances = pdist(ase.io.read(path).positions)
+        assert r_nn1 == pytest.approx(distances[distances < 1.2 * distances.min() / 0.95].mean(), abs=0.06)
+
+
+def test_one_bad_file_among_good_ones_is_one_line_and_the_others_are_written(tmp_path):
+    good = [write(tmp_path, "dc.xyz", noisy(Decahedron("Pt", 4, 2, 1))), write(tmp_path, "ic.xyz", noisy(Icosahedron("Ag", 3)))]
+    garbage = tmp_path / "garbage.xyz"
+    garbage.write_text("this is not\na structure file\n")
+    overlap = write(tmp_path, "overlap.xyz", Atoms("Pt3", positions=[[0, 0, 0], [0, 0, 0.1], [0, 0, 2.7]]))
+    missing = str(tmp_path / "missing.xyz")
+    out = tmp_path / "out.csv"
+    process = classify(good[0], str(garbage), overlap, missing, good[1], "--output", str(out))
+    assert process.returncode == 2
+    lines = [line for line in process.stderr.splitlines() if line.strip()]
+    assert len(lines) == 3 and "Traceback" not in process.stderr
+    for line, path in zip(lines, [str(garbage), overlap, missing]):
+        assert line.startswith(f"npshape classify: {path}:")
+    assert list(pd.read_csv(out)["structure"]) == good
+
+
+def test_a_file_with_two_clusters_is_reported_with_their_sizes(tmp_path):
+    big, small = Icosahedron("Pt", 3).positions, Icosahedron("Pt", 2).positions
+    pair = Atoms("Pt68", positions=np.vstack([big, small + [20.0, 0.0, 0.0]]))
+    process = classify(write(tmp_path, "two.xyz", pair))
+    assert process.returncode == 2
+    assert "2 separate clusters of 55 and 13 atoms" in process.stderr and process.stderr.count("\n") == 1
+
+
+def test_none_of_the_classes_is_unknown_unless_a_class_is_forced(tmp_path, card):
+    chain = Atoms("Pt30", positions=[[2.7 * i, 0.0, 0.0] for i in range(30)])
+    simple_cubic = Atoms("Pt125", positions=2.7 * np.array([[i, j, k] for i in range(5) for j in range(5) for k in range(5)]))
+    benzene = molecule("C6H6")
+    files = [write(tmp_path, "chain.xyz", noisy(chain)), write(tmp_path, "sc.xyz", noisy(simple_cubic)),
+             write(tmp_path, "benzene.xyz", benzene)]
+    out, forced = tmp_path / "out.csv", tmp_path / "forced.csv"
+    assert classify(*files, "--output", str(out)).returncode == 0
+    open_set = pd.read_csv(out)
+    assert (open_set["predicted"] == "unknown").all() and (open_set["novelty"] > card.scores["novelty_threshold"]).all()
+    assert classify(*files, "--output", str(forced), "--closed-set").returncode == 0
+    closed = pd.read_csv(forced)
+    assert closed["predicted"].isin(CLASS_LABELS).all()
+    assert (closed["predicted"] == closed[list(CLASS_LABELS)].idxmax(axis=1)).all()
+    np.testing.assert_allclose(closed[list(CLASS_LABELS)], open_set[list(CLASS_LABELS)])
+    assert open_set["r_nn1"][2] == pytest.approx(1.39, abs=0.03)  # C-C of benzene: outside metal bonds, still a row
+
+
+def test_a_cluster_in_a_periodic_vacuum_box_is_the_free_cluster(tmp_path):
+    free = noisy(Icosahedron("Pt", 3))
+    boxed = free.copy()
+    boxed.set_cell([25.0, 25.0, 25.0])
+    boxed.set_pbc(True)
+    boxed.positions += [24.0, 24.0, 1.0]  # straddles two faces of the cell
+    boxed.wrap()
+    files = [write(tmp_path, "free.xyz", free), write(tmp_path, "POSCAR", boxed)]
+    out = tmp_path / "out.csv"
+    assert classify(*files, "--output", str(out)).returncode == 0
+    table = pd.read_csv(out)
+    np.testing.assert_allclose(table[list(CLASS_LABELS)].iloc[0], table[list(CLASS_LABELS)].iloc[1], atol=1e-5)
+    bulk_file = write(tmp_path, "bulk.cif", bulk("Pt", "fcc", a=3.92).repeat(3))
+    process = classify(bulk_file)
+    assert process.returncode == 2 and "bulk" in process.stderr and process.stderr.count("\n") == 1
