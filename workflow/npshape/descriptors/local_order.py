@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from scipy.spatial import cKDTree
+
+from npshape.descriptors.rdf.compiled import numba_on_first_call
 
 DEFAULT_SETTINGS = {"cutoff_bonds": 1.25, "angle_step_deg": 2.0, "smoothing_deg": 3.0, "max_coordination": 16}
 _FINE_BINS_PER_STEP = 8  # angles are first counted on bins this many times finer, then smoothed
@@ -43,26 +44,46 @@ def bond_angles(positions: np.ndarray, cutoff_bonds: float) -> tuple[np.ndarray,
     positions : ndarray of shape (n_atoms, 3), Å
     cutoff_bonds : float, bond cutoff in units of the median nearest-neighbour distance
     """
-    tree = cKDTree(positions)
-    nearest = tree.query(positions, k=2)[0][:, 1]
-    pairs = tree.query_pairs(cutoff_bonds * float(np.median(nearest)), output_type="ndarray")
-    n_atoms = len(positions)
-    centre = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    order = np.argsort(centre, kind="stable")
-    centre, other = centre[order], other[order]
-    coordination = np.bincount(centre, minlength=n_atoms)
-    # each atom's bond vectors in a padded (n_atoms, max coordination, 3) array, then all
-    # pairs of bonds of one atom at once
-    slot = np.arange(centre.size) - np.repeat(np.cumsum(coordination) - coordination, coordination)
-    width = int(coordination.max(initial=0))
-    bonds = np.zeros((n_atoms, width, 3))
-    vectors = positions[other] - positions[centre]
-    bonds[centre, slot] = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    a, b = np.triu_indices(width, 1)
-    cosines = np.einsum("nad,nbd->nab", bonds, bonds)[:, a, b]
-    valid = (b[None, :] < coordination[:, None])  # both bonds exist (a < b)
-    angles = np.degrees(np.arccos(np.clip(cosines[valid], -1.0, 1.0)))
+    return _bond_angles(np.ascontiguousarray(positions, dtype=float), float(cutoff_bonds))
+
+
+@numba_on_first_call
+def _bond_angles(positions, cutoff_bonds):
+    """Return (each bond angle in degrees, each atom's bond count): one pass over the pairs, then
+    over each atom's bonds. Compiled, because a k-d tree and a padded array of bond vectors cost
+    numpy more than the whole RDF of the cluster."""
+    n = positions.shape[0]
+    distance = np.empty((n, n))
+    nearest = np.full(n, np.inf)
+    for i in range(n):
+        distance[i, i] = np.inf
+        for j in range(i + 1, n):
+            dx, dy, dz = positions[j, 0] - positions[i, 0], positions[j, 1] - positions[i, 1], positions[j, 2] - positions[i, 2]
+            d = np.sqrt(dx * dx + dy * dy + dz * dz)
+            distance[i, j] = d
+            distance[j, i] = d
+            nearest[i] = min(nearest[i], d)
+            nearest[j] = min(nearest[j], d)
+    cutoff = cutoff_bonds * np.median(nearest)
+    coordination = np.zeros(n, np.int64)
+    for i in range(n):
+        for j in range(n):
+            coordination[i] += distance[i, j] <= cutoff
+    angles = np.empty(np.sum(coordination * (coordination - 1) // 2))
+    bonds = np.empty((n, 3))
+    count = 0
+    for i in range(n):
+        k = 0
+        for j in range(n):
+            if distance[i, j] <= cutoff:
+                for axis in range(3):
+                    bonds[k, axis] = (positions[j, axis] - positions[i, axis]) / distance[i, j]
+                k += 1
+        for a in range(k):
+            for b in range(a + 1, k):
+                cosine = min(1.0, max(-1.0, bonds[a, 0] * bonds[b, 0] + bonds[a, 1] * bonds[b, 1] + bonds[a, 2] * bonds[b, 2]))
+                angles[count] = np.degrees(np.arccos(cosine))
+                count += 1
     return angles, coordination
 
 
@@ -89,13 +110,14 @@ def local_order_features(positions: np.ndarray, settings: dict = DEFAULT_SETTING
     step = settings["angle_step_deg"]
     n_angles = int(round(180.0 / step))
     fine = n_angles * _FINE_BINS_PER_STEP
+    counts = np.empty((len(x), fine))
     rows = np.empty((len(x), n_angles + settings["max_coordination"] + 1))
-    for row, xyz in zip(rows, x):
+    for row, count, xyz in zip(rows, counts, x):
         angles, coordination = bond_angles(xyz, settings["cutoff_bonds"])
-        counts = _linear_counts(angles / 180.0 * fine - 0.5, fine)
-        smooth = gaussian_filter1d(counts, settings["smoothing_deg"] / step * _FINE_BINS_PER_STEP, mode="reflect")
-        histogram = smooth.reshape(n_angles, _FINE_BINS_PER_STEP).sum(axis=1)
-        row[:n_angles] = histogram / max(histogram.sum(), 1.0)
+        count[:] = _linear_counts(angles / 180.0 * fine - 0.5, fine)
         capped = np.minimum(coordination, settings["max_coordination"])
         row[n_angles:] = np.bincount(capped, minlength=settings["max_coordination"] + 1) / len(xyz)
+    smooth = gaussian_filter1d(counts, settings["smoothing_deg"] / step * _FINE_BINS_PER_STEP, axis=1, mode="reflect")
+    histogram = smooth.reshape(len(x), n_angles, _FINE_BINS_PER_STEP).sum(axis=2)
+    rows[:, :n_angles] = histogram / np.maximum(histogram.sum(axis=1, keepdims=True), 1.0)
     return rows.astype(np.float32)

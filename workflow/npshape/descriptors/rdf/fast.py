@@ -73,11 +73,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
     np.empty(_HEAP_BLOCK_BYTES // 8)
     n_pairs = x.shape[1] * (x.shape[1] - 1) // 2
     batch = min(x.shape[0], _BATCH_STRUCTURES, max(1, _BATCH_PAIRS // n_pairs))
-    # the bounding-box diagonal bounds every distance, hence the nodes a structure reaches
-    # (reduced along contiguous rows: numpy reduces an axis of stride 3 very slowly)
-    diameter = np.sqrt((np.ptp(np.ascontiguousarray(x.transpose(0, 2, 1)), axis=2) ** 2).sum(axis=1))
     weights = pair_weights(numbers)
-    deposit = _Deposit(plan, batch, weights, n_pairs, diameter.max())
+    deposit = _Deposit(plan, batch, weights, n_pairs)
     g = np.empty((x.shape[0], plan.n_grid))
     dg = np.empty_like(g)
     for start in range(0, x.shape[0], batch):
@@ -113,12 +110,16 @@ class _Deposit:
     c = ``plan.fine_per_coarse``.
     """
 
-    def __init__(self, plan, batch, weights, n_pairs, diameter):
-        """``weights`` of the pairs as from ``pair_weights`` (None: all 1); ``diameter`` bounds every distance (Å)."""
+    def __init__(self, plan, batch, weights, n_pairs):
+        """``weights`` of the pairs as from ``pair_weights`` (None: all 1).
+
+        Only the coarse nodes within reach of the grid are kept (``plan.n_coarse_nodes``):
+        pairs beyond them add nothing to any read-out and are not deposited, so a short
+        window (npshape's r̃ <= 2.5) costs what its pairs cost, not what the whole cluster's do.
+        """
         self.plan = plan
         c = plan.fine_per_coarse
-        reached = int(diameter / (FIRST_PEAK_MIN_ANGSTROM * plan.fine_node)) + _slack(c)
-        self._coarse_nodes = max(plan.n_coarse_nodes, -(-reached // c))
+        self._coarse_nodes = plan.n_coarse_nodes
         self.distances = np.empty((batch, n_pairs))
         self._weights = np.ones(n_pairs) if weights is None else weights
         self._sums = np.empty((batch, self._coarse_nodes * c * (TAYLOR_ORDER + 1)))
@@ -164,9 +165,9 @@ def _deposit_moments(distances, scale, weights, first_node, n_nodes, sums):
     """Write into ``sums[row, :n_nodes (TAYLOR_ORDER + 1)]`` the moments Σ w f^m of each row's pairs.
 
     A pair at u = distance × scale[row] goes to node round(u) + first_node, offset
-    f = u - round(u). One pass over the pairs, in their order, so the sums are reproducible;
+    f = u - round(u); a pair beyond ``n_nodes`` is left out (the caller keeps every node within
+    reach of the grid). One pass over the pairs, in their order, so the sums are reproducible;
     compiled, because numpy needs a dozen passes and three scatters for it.
-    Raises ValueError if a pair falls beyond ``n_nodes``.
     """
     n_moments = TAYLOR_ORDER + 1
     for row in range(distances.shape[0]):
@@ -179,7 +180,7 @@ def _deposit_moments(distances, scale, weights, first_node, n_nodes, sums):
             f = u - node
             at = (int(node) + first_node) * n_moments
             if at >= n_nodes * n_moments:
-                raise ValueError("_deposit_moments: a pair lies beyond the nodes")
+                continue
             value = weights[pair]
             for m in range(n_moments):
                 total[at + m] += value

@@ -1,0 +1,102 @@
+"""How npshape's own model's descriptor window was chosen: leave-sizes-out validation.
+
+Run by hand after the workflow has built npshape's structures (``results/npshape/structures``):
+``python benchmarks/npshape_window.py [--replicas 100]`` -> ``benchmarks/results/npshape-window.md``.
+
+A model that has learned a class, not a size, must recognise a size it never saw. For each of
+three folds, one size of every class (second smallest, middle, second largest: all its copies,
+as built and relaxed) is held out; one network (the config's architecture) learns the others and
+is scored on the held-out sizes. The RDF is computed once up to r̃ = 21 (the paper's window) and
+read over shorter windows; with and without the local-order descriptor. Only training
+structures enter: neither the challenge set nor the evaluation sets are looked at.
+"""
+
+import argparse
+import re
+import time
+import warnings
+from pathlib import Path
+
+import ase.io
+import numpy as np
+import pandas as pd
+import yaml
+
+from npshape.classes import CLASS_LABELS
+from npshape.descriptors import feature_frames
+from npshape.learning import disorder, training
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "benchmarks/results/npshape-window.md"
+WINDOWS = (2.0, 2.5, 3.0, 4.0, 6.0, 10.0, 21.0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicas", type=int, default=100, help="replicas per structure (default: %(default)s)")
+    parser.add_argument("--results", default=str(ROOT / "results"), help="the workflow's results directory")
+    args = parser.parse_args()
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    section = config["npshape_model"]
+    rdf_settings = {**section["descriptors"]["rdf"], "coarse_step": 0.02, "r_max": max(WINDOWS)}
+    settings = {"rdf": rdf_settings, "drdf": rdf_settings, "local_order": section["descriptors"]["local_order"]}
+    descriptors = ("rdf", "drdf", "local_order")
+    names = np.array(feature_frames.feature_names(descriptors, settings))
+    replica_settings = disorder.DisorderSettings.from_config({**section["replicas"], "count": args.replicas})
+
+    start = time.time()
+    rows, labels, groups = [], [], []
+    for path in sorted(Path(args.results, "npshape/structures").glob("*.xyz")):
+        atoms = ase.io.read(path)
+        if not atoms.info["kept"]:
+            continue
+        _, _, positions, numbers, _ = disorder.disordered_replicas(
+            atoms.get_positions(), atoms.numbers, atoms.info["id"], config["seed"], replica_settings
+        )
+        rows.append(feature_frames.describe_replicas(descriptors, positions, numbers, settings))
+        labels += [atoms.info["class"]] * len(positions)
+        groups += [(atoms.info["class"], int(re.match(r".+?-(\d+)(?:-\w+)?$", atoms.info["id"]).group(1)))] * len(positions)
+    X, y = np.vstack(rows), np.array(labels)
+    featurised = time.time() - start
+
+    sizes = {}
+    for label, n in set(groups):
+        sizes.setdefault(label, set()).add(n)
+    folds = [{(label, sorted(ns)[(f + 1) * len(ns) // 4]) for label, ns in sizes.items()} for f in range(3)]
+    r_tilde = np.array([float(n.split("_")[1]) if n.startswith(("rdf_", "drdf_")) else 0.0 for n in names])
+    is_local = np.array([n.startswith(("angle_", "cn_")) for n in names])
+    train_settings = training.TrainingSettings.from_config(
+        {k: v for k, v in section["training"].items() if k != "members"}, max_epochs=40
+    )
+    lines = [
+        "# npshape's descriptor window: leave-sizes-out accuracy",
+        "",
+        f"`python benchmarks/npshape_window.py --replicas {args.replicas}`: {len(X)} replicas of "
+        f"{len(set(groups))} sizes x copies, featurised in {featurised:.0f} s. Each fold holds out one size "
+        "of every class (all its copies) and scores one network on them.",
+        "",
+        "| r̃ window | local order | fold 1 | fold 2 | fold 3 | mean |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    warnings.simplefilter("ignore")
+    for window in WINDOWS:
+        for local in (False, True):
+            columns = ((r_tilde > 0) & (r_tilde <= window + 1e-9)) | (is_local & local)
+            scores = []
+            for held in folds:
+                test = np.array([g in held for g in groups])
+                rows_ = np.where(test, "test", "train").astype(object)
+                validation = np.flatnonzero(~test)[::10]
+                rows_[validation] = "validation"
+                table = pd.DataFrame({"class": y, "split": rows_})
+                pipeline, _, _ = training.train_and_score(train_settings, X[:, columns], table, list(CLASS_LABELS))
+                scores.append(float(np.mean(pipeline.predict(X[test][:, columns]) == y[test])))
+            cells = " | ".join(f"{s:.3f}" for s in scores)
+            lines.append(f"| {window:g} | {'yes' if local else 'no'} | {cells} | {np.mean(scores):.3f} |")
+            print(lines[-1], flush=True)
+    OUTPUT.write_text("\n".join(lines) + "\n")
+    print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
