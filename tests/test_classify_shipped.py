@@ -115,3 +115,72 @@ def test_a_cluster_in_a_periodic_vacuum_box_is_the_free_cluster(tmp_path):
     bulk_file = write(tmp_path, "bulk.cif", bulk("Pt", "fcc", a=3.92).repeat(3))
     process = classify(bulk_file)
     assert process.returncode == 2 and "bulk" in process.stderr and process.stderr.count("\n") == 1
+
+
+def trajectory(directory, frames=25, corrupt=None):
+    """Write an extended-XYZ trajectory of a noisy 55-atom icosahedron; frame ``corrupt`` gets a bad coordinate."""
+    path = directory / "md.extxyz"
+    base, rng = Icosahedron("Pt", 3).positions, np.random.default_rng(4)
+    with open(path, "w") as handle:
+        for k in range(frames):
+            moved = base + rng.normal(0.0, 0.05, base.shape)
+            lines = [f"Pt {x:.6f} {y:.6f} {z:.6f}" for x, y, z in moved]
+            if k == corrupt:
+                lines[7] = "Pt 0.0 zero 1.0"
+            handle.write(f"{len(moved)}\nProperties=species:S:1:pos:R:3 step={k}\n" + "\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_every_frame_gets_its_row_and_index_and_frames_select_them(tmp_path):
+    path, out = trajectory(tmp_path), tmp_path / "out.csv"
+    assert classify(path, "--output", str(out)).returncode == 0
+    table = pd.read_csv(out)
+    assert list(table["frame"]) == list(range(25)) and (table["structure"] == path).all() and (table["predicted"] == "IC").all()
+    for selection, expected in [("::10", range(0, 25, 10)), ("-1", [24]), ("5:12", range(5, 12)), ("3", [3])]:
+        assert classify(path, "--frames", selection, "--output", str(out)).returncode == 0
+        assert list(pd.read_csv(out)["frame"]) == list(expected), selection
+
+
+def test_a_corrupted_frame_in_the_middle_is_one_line_and_the_rest_goes_on(tmp_path):
+    path, out = trajectory(tmp_path, corrupt=12), tmp_path / "out.csv"
+    process = classify(path, "--output", str(out))
+    assert process.returncode == 2
+    assert process.stderr.count("\n") == 1 and f"{path}: frame 12:" in process.stderr
+    assert list(pd.read_csv(out)["frame"]) == [k for k in range(25) if k != 12]
+
+
+def test_slabs_and_wires_are_refused_with_one_line_each(tmp_path):
+    from ase.build import fcc111
+
+    slab = fcc111("Pt", size=(3, 3, 4), vacuum=10.0)
+    wire = Atoms("Pt4", positions=[[0, 0, 0], [0, 0, 2.7], [0, 0, 5.4], [0, 0, 8.1]], cell=[20, 20, 10.8], pbc=True)
+    files = [write(tmp_path, "slab.extxyz", slab), write(tmp_path, "wire.extxyz", wire)]
+    process = classify(*files)
+    lines = process.stderr.splitlines()
+    assert process.returncode == 2 and len(lines) == 2
+    assert "a slab" in lines[0] and files[0] in lines[0] and "a wire" in lines[1] and files[1] in lines[1]
+
+
+def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path):
+    import os
+    import pty
+
+    path, out = trajectory(tmp_path), str(tmp_path / "out.csv")
+    assert classify(path, "--output", out).stderr == ""  # stderr is a pipe here
+    for quiet, expected in (([], True), (["--quiet"], False)):
+        main, child = pty.openpty()
+        process = subprocess.run([sys.executable, "-m", "npshape.cli", "classify", path, "--output", out, *quiet],
+                                 stderr=child, stdout=subprocess.DEVNULL)
+        os.close(child)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(main)
+        assert process.returncode == 0
+        assert (b"25 frames in" in shown) is expected, shown

@@ -81,16 +81,57 @@ def cmd_classify(args: argparse.Namespace) -> int:
     predictor = Predictor.from_file(args.model or run.shipped_model())
     columns = run.header(predictor.classes)
     status = 0
+    progress = Progress(enabled=not args.quiet and args.output is not None and sys.stderr.isatty())
     with table_writer(args.output, columns, width=max(len(path) for path in args.files)) as write:
         for item in run.classify_files(args.files, predictor, args.frames, args.closed_set):
             if isinstance(item, run.Row):
                 probabilities = [float(p) for p in item.probabilities]
                 extra = [item.frame, item.confidence, item.novelty, item.n_atoms, item.r_nn1, item.nearest]
                 write([item.structure, item.predicted, *probabilities, *extra])
+                progress.step(item.structure)
             else:
-                print(f"npshape classify: {item}", file=sys.stderr)
+                progress.say(f"npshape classify: {item}")
                 status = EXIT_BAD_INPUT
+    progress.close()
     return status
+
+
+class Progress:
+    """A one-line count of the frames classified, redrawn on stderr at most every REDRAW_SECONDS.
+
+    Only for a terminal (a log file or a pipe gets the error lines alone) and only when the
+    rows go to a file (a table on the terminal already shows them)."""
+
+    REDRAW_SECONDS = 0.5
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.enabled, self.clock = enabled, time.monotonic
+        self.frames, self.start, self.drawn = 0, self.clock(), None
+
+    def step(self, path: str) -> None:
+        """Count one classified frame of ``path``; redraw the line if it is time."""
+        self.frames += 1
+        now = self.clock()
+        if self.enabled and (self.drawn is None or now - self.drawn >= self.REDRAW_SECONDS):
+            rate = self.frames / max(now - self.start, 1e-9)
+            line = f"npshape classify: {self.frames} frames, {rate:.0f} per s, {path}"
+            print(f"\r\033[K{line}", end="", file=sys.stderr, flush=True)
+            self.drawn = now
+
+    def say(self, line: str) -> None:
+        """Print a message line on stderr (under the progress line, which is redrawn after it)."""
+        if self.drawn is not None:
+            print("\r\033[K", end="", file=sys.stderr)
+            self.drawn = 0.0
+        print(line, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """End the progress line with the total."""
+        if self.drawn is not None:
+            seconds = self.clock() - self.start
+            print(f"\r\033[Knpshape classify: {self.frames} frames in {seconds:.1f} s", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -155,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument(
         "--closed-set", action="store_true", help="always answer one of the classes, never 'unknown' (novelty still reported)"
     )
+    classify.add_argument("--quiet", action="store_true", help="no progress line on the terminal (errors are still reported)")
     classify.set_defaults(run=cmd_classify)
     return parser
 

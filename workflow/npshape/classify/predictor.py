@@ -50,11 +50,14 @@ class Predictor:
             arrays = model_files.inference_arrays(model)
         return cls(card, arrays)
 
-    def features(self, positions: np.ndarray, numbers: np.ndarray) -> np.ndarray:
-        """Return the model's features of structures with the same atoms: positions (k, n_atoms, 3), Å."""
+    def features(self, positions: np.ndarray, numbers: np.ndarray, r_nn1_out: np.ndarray | None = None) -> np.ndarray:
+        """Return the model's features of structures with the same atoms: positions (k, n_atoms, 3), Å.
+
+        ``r_nn1_out`` (k,), if given, receives each structure's R_NN1 (Å) when the model reads an RDF.
+        """
         from npshape.descriptors.feature_frames import describe_all
 
-        return describe_all(self.card.descriptors, positions, numbers, self.card.descriptor_settings)[1]
+        return describe_all(self.card.descriptors, positions, numbers, self.card.descriptor_settings, r_nn1_out)[1]
 
     def predict_proba(self, X: np.ndarray, calibrated: bool = True) -> np.ndarray:
         """Return the class probabilities of feature rows X, shape (n_rows, n_classes), columns as ``classes``.

@@ -88,8 +88,9 @@ def _classified(batch: list[Frame], predictor: Predictor, closed_set: bool) -> I
         yield from (f"{frame.path}: frame {frame.index}: {problem}" for frame in batch)
         return
     positions = np.stack([frame.atoms.get_positions() for frame in batch])
+    r_nn1 = np.full(len(batch), np.nan)
     try:
-        X = predictor.features(positions, batch[0].atoms.numbers)
+        X = predictor.features(positions, batch[0].atoms.numbers, r_nn1)
     except ValueError:
         if len(batch) > 1:  # find the frame(s) at fault, classify the others
             for frame in batch:
@@ -98,7 +99,8 @@ def _classified(batch: list[Frame], predictor: Predictor, closed_set: bool) -> I
         yield f"{batch[0].path}: frame {batch[0].index}: {_describe_failure(batch[0], predictor)}"
         return
     proba = predictor.predict_proba(X)
-    r_nn1 = _nearest_neighbour_distances(positions, batch[0].atoms.numbers)
+    if np.isnan(r_nn1).any():  # a model without RDF (CM)
+        r_nn1 = _nearest_neighbour_distances(positions, batch[0].atoms.numbers)
     if predictor.novelty is None:
         novelty, nearest, novel = np.full(len(batch), np.nan), [""] * len(batch), np.zeros(len(batch), bool)
     else:

@@ -22,20 +22,23 @@ DESCRIPTORS = ("cm", "rdf", "drdf", "local_order")
 SETTINGS_SECTION = {"cm": "cm", "rdf": "rdf", "drdf": "rdf", "local_order": "local_order"}
 
 
-def rdf_features(positions: np.ndarray, numbers: np.ndarray, settings: dict) -> dict[str, tuple[list[str], np.ndarray]]:
+def rdf_features(
+    positions: np.ndarray, numbers: np.ndarray, settings: dict, r_nn1_out: np.ndarray | None = None
+) -> dict[str, tuple[list[str], np.ndarray]]:
     """Return ``{"rdf": (names, g), "drdf": (names, g')}`` for positions of shape (k, n_atoms, 3), Å.
 
     ``settings`` is a ``descriptors.rdf`` section: the profiles are computed on the grid it
     names and, if it has a ``sample_step``, read only at the multiples of that step (a
-    coarser descriptor from the same exact profiles). Arrays are float32 (k, n_columns).
+    coarser descriptor from the same exact profiles). Arrays are float32 (k, n_columns);
+    ``r_nn1_out`` (k,), if given, receives each structure's R_NN1 (Å).
     Structures whose nearest-neighbour distance lies outside the range of the fast path
     (no metal: a molecule, carbon) are summed directly, which takes longer.
     """
     grid, read = rdf_sampling(settings)
     try:
-        g, dg = rdf.rdf_profiles(positions, numbers, grid, sigma_angstrom=settings["sigma_angstrom"])
+        g, dg = rdf.rdf_profiles(positions, numbers, grid, sigma_angstrom=settings["sigma_angstrom"], r_nn1_out=r_nn1_out)
     except rdf.BondOutOfRange:
-        g, dg = rdf.rdf_profiles_direct(positions, numbers, grid, sigma_angstrom=settings["sigma_angstrom"])
+        g, dg = rdf.rdf_profiles_direct(positions, numbers, grid, sigma_angstrom=settings["sigma_angstrom"], r_nn1_out=r_nn1_out)
         g, dg = np.atleast_2d(g), np.atleast_2d(dg)
     return {
         "rdf": (rdf.rdf_column_names(grid[read], "rdf"), g[:, read].astype(np.float32)),
@@ -112,11 +115,14 @@ def describe(descriptor: str, positions: np.ndarray, numbers: np.ndarray, settin
     return describe_all((descriptor,), positions, numbers, {descriptor: settings[SETTINGS_SECTION[descriptor]]})
 
 
-def describe_all(descriptors, positions: np.ndarray, numbers: np.ndarray, settings: dict) -> tuple[list[str], np.ndarray]:
+def describe_all(
+    descriptors, positions: np.ndarray, numbers: np.ndarray, settings: dict, r_nn1_out: np.ndarray | None = None
+) -> tuple[list[str], np.ndarray]:
     """Return (names, float32 values of shape (k, n_features)) of several descriptors side by side.
 
     ``settings`` maps each descriptor to its own settings (a model card's
-    ``descriptor_settings``); g and g' share one RDF computation.
+    ``descriptor_settings``); g and g' share one RDF computation, whose R_NN1 (Å) go into
+    ``r_nn1_out`` (k,) if given.
     """
     names, blocks, profiles = [], [], None
     for descriptor in descriptors:
@@ -126,7 +132,7 @@ def describe_all(descriptors, positions: np.ndarray, numbers: np.ndarray, settin
         elif descriptor == "local_order":
             these = (local_order_column_names(section), local_order_features(positions, section))
         else:
-            profiles = profiles or rdf_features(positions, numbers, section)
+            profiles = profiles or rdf_features(positions, numbers, section, r_nn1_out)
             these = profiles[descriptor]
         names += these[0]
         blocks.append(these[1])

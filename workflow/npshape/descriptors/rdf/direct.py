@@ -8,7 +8,7 @@ from npshape.descriptors.rdf.pairs import as_batch, pair_weights
 from npshape.descriptors.rdf.peak import first_peak_position
 
 
-def rdf_profiles_direct(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
+def rdf_profiles_direct(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM, r_nn1_out=None):
     """Return g(r̃) and g'(r̃) by summing every pair's Gaussian on every grid point (reference).
 
     Parameters
@@ -17,6 +17,7 @@ def rdf_profiles_direct(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM)
     numbers : array_like of shape (n_atoms,), atomic numbers
     grid : ndarray of shape (n_grid,), r̃ values (any)
     sigma_angstrom : float, Gaussian width σ in r (Å)
+    r_nn1_out : ndarray of shape (k,), optional, receives each structure's R_NN1 (Å)
 
     Returns
     -------
@@ -33,6 +34,8 @@ def rdf_profiles_direct(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM)
     for row, xyz in enumerate(x):
         d = pdist(xyz)
         r_nn1 = first_peak_position(d, weights, sigma_angstrom)
+        if r_nn1_out is not None:
+            r_nn1_out[row] = r_nn1
         r = d / r_nn1
         width = sigma_angstrom / r_nn1
         scale = np.exp(-0.5 * ((1.0 - r) / width) ** 2) @ w  # the profile at r̃ = 1

@@ -38,7 +38,7 @@ _BATCH_STRUCTURES = 32
 _HEAP_BLOCK_BYTES = 16 << 20  # larger than any working array of a batch, below glibc's 32 MB cap
 
 
-def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
+def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM, r_nn1_out=None):
     """Return g(r̃) and g'(r̃) on ``grid``: the fast path, equal to ``rdf_profiles_direct``.
 
     Structures are processed in batches (one FFT call for many); each structure's result
@@ -51,6 +51,7 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
     grid : ndarray of shape (n_grid,), r̃ values as made by ``rdf_grid``: consecutive
         multiples of a fine step s, then multiples of a coarse step q s (q even)
     sigma_angstrom : float, Gaussian width σ in r (Å)
+    r_nn1_out : ndarray of shape (k,), optional, receives each structure's R_NN1 (Å)
 
     Returns
     -------
@@ -84,6 +85,8 @@ def rdf_profiles(positions, numbers, grid, sigma_angstrom=SIGMA_ANGSTROM):
             pdist(xyz, out=row)
         shortest = d.min(axis=1)
         r_nn1, height = first_peak(d, weights, sigma_angstrom, shortest)
+        if r_nn1_out is not None:
+            r_nn1_out[start:stop] = r_nn1
         tau = plan.check(r_nn1, start)
         extent = d.max(axis=1) / r_nn1
         sums = deposit(1.0 / (r_nn1 * plan.fine_node), extent.max())
