@@ -43,7 +43,9 @@ and two FFTs per structure, independent of qmax. The quadrature's only error com
 window's edges and grows with r; L ≥ LATTICE_SPAN_FACTOR × (longest distance + largest r)
 keeps it near 1e-4 of max |G| with thermal widths, 5e-4 for infinitely sharp pairs
 (``tests/test_pdf.py`` compares with a direct Debye sum and with one pair's closed form;
-``benchmarks/results/pdf.md`` reports speed and accuracy).
+``benchmarks/results/pdf.md`` reports speed and accuracy). A structure's lattice and width
+channels follow from its own (rounded) size and widths, so its G(r) is the same to the last bit
+whatever batch it comes in; structures that share them are transformed in one call.
 
 ``first_peak_from_gr`` finds the first peak of a measured or simulated G(r) (R_NN1, the scale
 of r̃ = r / R_NN1).
@@ -113,7 +115,11 @@ QMAX_LIMIT_INV_ANGSTROM = 75.0  # the form factors' range of validity (s ≤ 6 �
 # Lattice of the pair histogram: step at most LATTICE_STEP_ANGSTROM (a divisor of the output
 # step), period at least LATTICE_SPAN_FACTOR × (longest pair distance or D, plus the widest
 # Gaussian's reach, + largest output r): the window's edge error decays as 1 / (that margin).
+# A structure's extent is rounded up to EXTENT_ROUNDING_ANGSTROM and its range of σ² outward
+# to WIDTH_ROUNDING_ANGSTROM2, so that replicas of one cluster share a lattice (one FFT call).
 LATTICE_STEP_ANGSTROM = 0.01
+EXTENT_ROUNDING_ANGSTROM = 2.0
+WIDTH_ROUNDING_ANGSTROM2 = 2.5e-4
 MIN_DISTANCE_ANGSTROM = 0.5  # closer atoms overlap (and would fall off the lattice's first node)
 LATTICE_SPAN_FACTOR = 4.0
 GAUSSIAN_REACH_SIGMAS = 8.5  # exp(-8.5²/2) = 2e-16
@@ -202,7 +208,9 @@ def equivalent_sphere_diameter(positions):
 def simulate_gr(positions, numbers, r_grid, settings=PDFSettings()):
     """Return G(r) (Å⁻²) of each structure on ``r_grid``, as the instrument in ``settings`` measures it.
 
-    Each structure's result is independent of the others passed with it.
+    Each structure's result is independent of the others passed with it (its lattice and width
+    channels depend on its own size and widths only; structures that share them are computed
+    together).
 
     Parameters
     ----------
@@ -217,51 +225,70 @@ def simulate_gr(positions, numbers, r_grid, settings=PDFSettings()):
     """
     x, one = as_batch(positions, numbers)
     r_grid = np.asarray(r_grid, dtype=float)
-    r_start, r_step = _uniform_grid(r_grid)
-    k, n_atoms, _ = x.shape
-    pair_class, pair_weight, class_weight_of_q = _scattering(numbers, settings.radiation)
-
+    r_step = _uniform_grid(r_grid)
+    pairs = _scattering(numbers, settings.radiation)
     distances = np.stack([pdist(structure) for structure in x])  # (k, n_pairs)
     if distances.min() < MIN_DISTANCE_ANGSTROM:
         raise ValueError(
             f"two atoms are {distances.min():.3g} A apart: they overlap (G(r) needs every distance >= {MIN_DISTANCE_ANGSTROM} A)"
         )
-    diameters = equivalent_sphere_diameter(x) if settings.diameter is None else np.full(k, float(settings.diameter))
-
-    # Lattice: step h divides the output step; period L covers every distance, reach and r.
+    diameters = equivalent_sphere_diameter(x) if settings.diameter is None else np.full(len(x), float(settings.diameter))
     h = r_step / np.ceil(r_step / LATTICE_STEP_ANGSTROM - 1e-9) if r_step > 0 else LATTICE_STEP_ANGSTROM
-    widest = np.sqrt(_pair_width_squared(np.linspace(distances.min(), distances.max(), 256), settings).max())
-    extent = max(distances.max(), diameters.max()) + GAUSSIAN_REACH_SIGMAS * widest + 3 * h
-    n_nodes = next_fast_len(int(np.ceil(LATTICE_SPAN_FACTOR * (extent + r_grid[-1]) / h)), real=True)
-    period = n_nodes * h
-    dq = 2 * pi / period
+    plans = [_lattice_plan(d, diameter, h, r_grid[-1], settings) for d, diameter in zip(distances, diameters)]
+    result = np.empty((len(x), r_grid.size))
+    for plan in sorted(set(plans)):
+        members = np.array([i for i, other in enumerate(plans) if other == plan])
+        result[members] = _simulate_lattice(distances[members], diameters[members], x.shape[1], pairs, plan, h, r_grid, settings)
+    return result[0] if one else result
+
+
+def _lattice_plan(distances, diameter, h, r_max, settings):
+    """Return (number of nodes, σ² range in Å²) of one structure's lattice and width channels.
+
+    The σ² range met by its pairs is rounded outward to WIDTH_ROUNDING_ANGSTROM2 (unless σ² is
+    the same for every distance) and its extent up to EXTENT_ROUNDING_ANGSTROM, so that replicas
+    of a cluster mostly share one plan; the period covers LATTICE_SPAN_FACTOR × (extent + r_max).
+    """
+    width2 = _pair_width_squared(np.linspace(distances.min() - 3 * h, distances.max() + 3 * h, 256), settings)
+    lo, hi = width2.min(), width2.max()
+    if hi > lo:
+        lo = np.floor(lo / WIDTH_ROUNDING_ANGSTROM2) * WIDTH_ROUNDING_ANGSTROM2
+        hi = np.ceil(hi / WIDTH_ROUNDING_ANGSTROM2) * WIDTH_ROUNDING_ANGSTROM2
+    extent = max(distances.max(), diameter) + GAUSSIAN_REACH_SIGMAS * np.sqrt(hi) + 3 * h
+    extent = np.ceil(extent / EXTENT_ROUNDING_ANGSTROM) * EXTENT_ROUNDING_ANGSTROM
+    return next_fast_len(int(np.ceil(LATTICE_SPAN_FACTOR * (extent + r_max) / h)), real=True), float(lo), float(hi)
+
+
+def _simulate_lattice(distances, diameters, n_atoms, pairs, plan, h, r_grid, settings):
+    """Return G(r) of structures that share one lattice plan, shape (k, n_r) (see the module docstring)."""
+    pair_class, pair_weight, class_weight_of_q = pairs
+    n_nodes, width_lo, width_hi = plan
+    dq = 2 * pi / (n_nodes * h)
     q = dq * np.arange(int(settings.qmax / dq + 1.5))  # every cell that reaches into [0, qmax]
     window = _window_fractions(q, dq, settings.qmin, settings.qmax)
-
-    # Channels: pair classes (elements, X-ray alloys) times width channels (σ² varying with r).
-    nodes = h * np.arange(n_nodes)
-    occupied = (nodes > distances.min() - 3 * h) & (nodes < distances.max() + 3 * h)
-    width_nodes, channel_of_node = _width_channels(_pair_width_squared(nodes, settings), occupied, settings.qmax)
+    width_nodes = _width_channels(width_lo, width_hi, settings.qmax)
+    channel_of_node = _lagrange_weights(
+        width_nodes, np.clip(_pair_width_squared(h * np.arange(n_nodes), settings), width_lo, width_hi)
+    )
     factor = (class_weight_of_q(q)[:, None, :] * np.exp(-0.5 * q**2 * width_nodes[:, None])[None]) / _bspline_transfer(q, h)
-
-    phase = -1j * window * np.exp(1j * q * r_start)  # sin(Q r) = Im e^{iQr}; Im z = Re(-i z)
-    output_nodes = np.rint((r_grid - r_start) / h).astype(int)
+    phase = -1j * window * np.exp(1j * q * r_grid[0])  # sin(Q r) = Im e^{iQr}; Im z = Re(-i z)
+    output_nodes = np.rint((r_grid - r_grid[0]) / h).astype(int)
     damping = np.exp(-0.5 * (settings.qdamp * r_grid) ** 2)
-    result = np.empty((k, r_grid.size))
+    result = np.empty((len(distances), r_grid.size))
     per_chunk = max(1, min(_BATCH_PAIRS // distances.shape[1], _BATCH_NODES // (n_nodes * factor.shape[0] * factor.shape[1])))
-    for start in range(0, k, per_chunk):
+    for start in range(0, len(distances), per_chunk):
         d = distances[start : start + per_chunk]
         histograms = _deposit(d, 2 * pair_weight / (n_atoms * d), pair_class, h, n_nodes, class_count=factor.shape[0])
         # (structures, classes, width channels, nodes)
-        channels = histograms[:, :, None, :] * channel_of_node if channel_of_node.shape[0] > 1 else histograms[:, :, None, :]
+        channels = histograms[:, :, None, :] * channel_of_node if width_nodes.size > 1 else histograms[:, :, None, :]
         spectra = rfft(channels, axis=-1, workers=1)[..., : q.size]
         pair_part = -(spectra.imag * factor[None]).sum(axis=(1, 2))  # Σ c sin(Q r_ij) × weights
         baseline = q * n_atoms * _sphere_form_factor(0.5 * q * diameters[start : start + per_chunk, None]) ** 2
         f_of_q = pair_part - baseline
-        # G on the lattice r_start + m h: (2/π) ΔQ Σ_k W_k F_k sin(Q_k r) = (2/h) irfft(−i W F e^{iQ r_start})
+        # G on the lattice r_0 + m h: (2/π) ΔQ Σ_k W_k F_k sin(Q_k r) = (2/h) irfft(−i W F e^{iQ r_0})
         lattice = (2 / h) * irfft(phase * f_of_q, n=n_nodes, axis=-1, workers=1)
         result[start : start + per_chunk] = lattice[:, output_nodes] * damping
-    return result[0] if one else result
+    return result
 
 
 def first_peak_from_gr(r, G):
@@ -308,15 +335,15 @@ def first_peak_from_gr(r, G):
 
 
 def _uniform_grid(r_grid):
-    """Return (first r, step) of an evenly spaced, increasing grid of r ≥ 0 (Å); else ValueError."""
+    """Return the step (Å) of an evenly spaced, increasing grid of r ≥ 0 (0 for one point); else ValueError."""
     if r_grid.ndim != 1 or r_grid.size == 0 or not np.isfinite(r_grid).all() or r_grid[0] < 0:
         raise ValueError("r_grid must be a 1-D array of finite r >= 0")
     if r_grid.size == 1:
-        return float(r_grid[0]), 0.0
+        return 0.0
     step = (r_grid[-1] - r_grid[0]) / (r_grid.size - 1)
     if not step > 0 or np.abs(np.diff(r_grid) - step).max() > 1e-6 * step:
         raise ValueError("r_grid must be increasing and evenly spaced (interpolate onto such a grid first)")
-    return float(r_grid[0]), float(step)
+    return float(step)
 
 
 def _scattering(numbers, radiation):
@@ -363,27 +390,29 @@ def _pair_width_squared(r, settings):
     return 2 * settings.uiso * np.maximum(sharpening, 0.0)
 
 
-def _width_channels(width_squared, occupied, qmax):
-    """Return Chebyshev nodes σ_c² (Å²) and each lattice node's weight in each channel, shape (K, n_nodes).
+def _width_channels(lo, hi, qmax):
+    """Return the Chebyshev nodes σ_c² (Å²) on [lo, hi] that interpolate exp(−Q²σ²/2) for Q ≤ qmax.
 
-    exp(−Q²σ²/2) = Σ_c ℓ_c(σ²) exp(−Q²σ_c²/2) within WIDTH_TOLERANCE for Q ≤ qmax, σ² in the
-    range met on the ``occupied`` nodes; ℓ_c are the Lagrange polynomials on the nodes.
+    Nodes are added until the interpolation bound 2 (qmax² (hi − lo)/8)^K / K! is below
+    WIDTH_TOLERANCE (one node, the exact width, when every pair has the same σ²).
     """
-    lo, hi = width_squared[occupied].min(), width_squared[occupied].max()
     spread = 0.5 * qmax**2 * (hi - lo)
     count = 1
     while spread > 0 and 2 * (spread / 4) ** count / factorial(count) > WIDTH_TOLERANCE and count < MAX_WIDTH_CHANNELS:
         count += 1
     if count == 1:
-        return np.array([0.5 * (lo + hi)]), np.ones((1, width_squared.size))
-    nodes = 0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos((2 * np.arange(count) + 1) * pi / (2 * count))
-    s = np.clip(width_squared, lo, hi)
-    weights = np.ones((count, s.size))
-    for c in range(count):
-        for other in range(count):
+        return np.array([0.5 * (lo + hi)])
+    return 0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos((2 * np.arange(count) + 1) * pi / (2 * count))
+
+
+def _lagrange_weights(nodes, values):
+    """Return ℓ_c(values), the Lagrange polynomials on ``nodes``, shape (len(nodes), len(values))."""
+    weights = np.ones((nodes.size, values.size))
+    for c in range(nodes.size):
+        for other in range(nodes.size):
             if other != c:
-                weights[c] *= (s - nodes[other]) / (nodes[c] - nodes[other])
-    return nodes, weights
+                weights[c] *= (values - nodes[other]) / (nodes[c] - nodes[other])
+    return weights
 
 
 def _bspline_transfer(q, h):
@@ -395,25 +424,26 @@ def _deposit(distances, amplitudes, pair_class, h, n_nodes, class_count):
     """Return the cubic B-spline histogram of each structure's pairs, shape (m, class_count, n_nodes).
 
     A pair at u = r/h = b + t (b integer) puts amplitude × B(j − t) on nodes b + j, j = −1..2:
-    (1−t)³/6, (4 − 3t²(2−t))/6, (4 − 3(1−t)²(1+t))/6, t³/6. One weighted count per j, shifted by
-    j: pairs lie at least MIN_DISTANCE_ANGSTROM > h from node 0 and 3h from the last node, so no
-    shift crosses from one structure's row to the next.
+    (1−t)³/6, (4 − 3t²(2−t))/6, (4 − 3(1−t)²(1+t))/6, t³/6; one weighted count per j, shifted by
+    j, over the nodes the pairs reach only (pairs lie at least MIN_DISTANCE_ANGSTROM > h from
+    node 0 and 3h from the last node).
     """
     m = distances.shape[0]
     u = distances / h
     base = np.floor(u)
     t = (u - base).ravel()
     s = 1 - t
-    row = ((np.arange(m)[:, None] * class_count + pair_class[None]) * n_nodes + base.astype(np.intp)).ravel()
+    base = base.astype(np.intp)
+    first = int(base.min()) - 1  # the lowest node reached
+    width = int(base.max()) + 3 - first
+    row = ((np.arange(m)[:, None] * class_count + pair_class[None]) * width + (base - first - 1)).ravel()
     sixth = amplitudes.ravel() / 6
-    histogram = np.zeros(m * class_count * n_nodes)
-    for shift, spline in ((-1, s * s * s), (0, 4 - 3 * t * t * (1 + s)), (1, 4 - 3 * s * s * (1 + t)), (2, t * t * t)):
-        counts = np.bincount(row, sixth * spline, minlength=histogram.size)
-        if shift < 0:
-            histogram[:shift] += counts[-shift:]
-        else:
-            histogram[shift:] += counts[: histogram.size - shift]
-    return histogram.reshape(m, class_count, n_nodes)
+    reached = np.zeros(m * class_count * width)
+    for shift, spline in ((0, s * s * s), (1, 4 - 3 * t * t * (1 + s)), (2, 4 - 3 * s * s * (1 + t)), (3, t * t * t)):
+        reached[shift:] += np.bincount(row, sixth * spline, minlength=reached.size)[: reached.size - shift]
+    histogram = np.zeros((m, class_count, n_nodes))
+    histogram[..., first : first + width] = reached.reshape(m, class_count, width)
+    return histogram
 
 
 def _window_fractions(q, dq, qmin, qmax):
