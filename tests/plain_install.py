@@ -1,9 +1,10 @@
 """Run a command as if only ``pip install -e .`` had installed packages: no test extras.
 
 Usage: python tests/plain_install.py MODULE [ARGS...] runs ``python -m MODULE ARGS`` with every
-distribution outside the runtime requirements of npshape (followed transitively, test
-extras left out) made unimportable, so a dependency that only pytest happens to bring in
-(pygments, say) shows up as the ModuleNotFoundError a new user would see.
+distribution that only the test extras install (followed transitively) made unimportable, so a
+dependency that only pytest happens to bring in (pygments, say) shows up as the
+ModuleNotFoundError a new user would see. Packages installed on purpose besides npshape (the
+SLURM executor plugin, which Snakemake discovers and imports at start-up) stay importable.
 """
 
 import importlib.abc
@@ -14,12 +15,18 @@ import sys
 from packaging.requirements import Requirement
 
 
-def runtime_closure(root: str = "npshape") -> set[str]:
-    """Return the normalised names of the distributions ``pip install -e .`` installs for ``root``."""
-    seen, todo = set(), [root]
+def normalised(name: str) -> str:
+    """Return a distribution name as the closures below compare it."""
+    return name.lower().replace("_", "-")
+
+
+def closure(root: str = "npshape", extra: str = "") -> set[str]:
+    """Return the normalised names of the distributions ``pip install`` installs for ``root[extra]``."""
+    seen, todo = set(), [(root, extra)]
     while todo:
-        name = todo.pop().lower().replace("_", "-")
-        if name in seen:
+        name, wanted = todo.pop()
+        name = normalised(name)
+        if name in seen and not wanted:
             continue
         seen.add(name)
         try:
@@ -28,19 +35,16 @@ def runtime_closure(root: str = "npshape") -> set[str]:
             continue
         for text in requirements:
             requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": wanted}):
+                todo.append((requirement.name, ""))
     return seen
 
 
 def blocked_modules() -> set[str]:
-    """Return the top-level modules that only distributions outside the runtime closure provide."""
-    closure = runtime_closure()
-    blocked = set()
-    for module, distributions in metadata.packages_distributions().items():
-        if not any(d.lower().replace("_", "-") in closure for d in distributions):
-            blocked.add(module)
-    return blocked
+    """Return the top-level modules that only distributions the test extras add provide."""
+    test_only = closure(extra="test") - closure()
+    return {module for module, distributions in metadata.packages_distributions().items()
+            if all(normalised(d) in test_only for d in distributions)}
 
 
 class Blocker(importlib.abc.MetaPathFinder):

@@ -38,3 +38,6 @@ def test_plain_install_leaves_out_the_test_extras_but_not_the_report_dependencie
     blocked = blocked_modules()
     assert "pytest" in blocked  # a test extra: what the plain-install runs must do without
     assert not {"snakemake", "sklearn", "ase", "pygments", "npshape"} & blocked
+    # installed on purpose besides npshape (as CI installs the SLURM executor plugin, which
+    # Snakemake imports at start-up): not a test extra, so it stays importable
+    assert "pip" not in blocked
