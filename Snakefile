@@ -17,6 +17,7 @@ include: "workflow/rules/features.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/npshape.smk"
+include: "workflow/rules/npshape_pdf.smk"
 
 
 onsuccess:

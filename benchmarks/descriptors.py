@@ -24,10 +24,11 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
+from machine import cpu_model  # noqa: E402
 from scipy.spatial.distance import pdist  # noqa: E402
 
-from npshape import shapes  # noqa: E402
 from npshape.descriptors import coulomb, rdf  # noqa: E402
+from npshape.structures import shapes  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "descriptors.md"
 DISPLACEMENT_ANGSTROM = 0.1  # augmentation amplitude of the study
@@ -59,17 +60,6 @@ def seconds_per_call(function, repeats=REPEATS):
         function()
         best = min(best, time.perf_counter() - start)
     return best
-
-
-def cpu_model():
-    """Return the CPU model name from /proc/cpuinfo, or what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def measure(positions, grid, rng):

@@ -3,10 +3,10 @@
 Run by hand after the workflow has built npshape's structures (``results/npshape/structures``):
 ``python benchmarks/npshape_window.py [--replicas 100]`` -> ``benchmarks/results/npshape-window.md``.
 
-A model that has learned a class, not a size, must recognise a size it never saw. For each of
-three folds, one size of every class (second smallest, middle, second largest: all its copies,
-as built and relaxed) is held out; one network (the config's architecture) learns the others and
-is scored on the held-out sizes. The RDF is computed once up to r̃ = 21 (the paper's window) and
+A model that has learned a class, not a size, must recognise a size it never saw. Three folds
+(``leave_sizes_out.py``) each hold out one size of every class (all its copies, as built and
+relaxed); one network (the config's architecture) learns the others and is scored on the
+held-out sizes. The RDF is computed once up to r̃ = 21 (the paper's window) and
 read over shorter windows; with and without the local-order descriptor. Only training
 structures enter: neither the challenge set nor the evaluation sets are looked at.
 """
@@ -19,10 +19,9 @@ from pathlib import Path
 
 import ase.io
 import numpy as np
-import pandas as pd
 import yaml
+from leave_sizes_out import fit_without, size_folds
 
-from npshape.classes import CLASS_LABELS
 from npshape.descriptors import feature_frames
 from npshape.learning import disorder, training
 
@@ -59,10 +58,7 @@ def main():
     X, y = np.vstack(rows), np.array(labels)
     featurised = time.time() - start
 
-    sizes = {}
-    for label, n in set(groups):
-        sizes.setdefault(label, set()).add(n)
-    folds = [{(label, sorted(ns)[(f + 1) * len(ns) // 4]) for label, ns in sizes.items()} for f in range(3)]
+    folds = size_folds(groups)
     r_tilde = np.array([float(n.split("_")[1]) if n.startswith(("rdf_", "drdf_")) else 0.0 for n in names])
     is_local = np.array([n.startswith(("angle_", "cn_")) for n in names])
     train_settings = training.TrainingSettings.from_config(
@@ -84,12 +80,7 @@ def main():
             columns = ((r_tilde > 0) & (r_tilde <= window + 1e-9)) | (is_local & local)
             scores = []
             for held in folds:
-                test = np.array([g in held for g in groups])
-                rows_ = np.where(test, "test", "train").astype(object)
-                validation = np.flatnonzero(~test)[::10]
-                rows_[validation] = "validation"
-                table = pd.DataFrame({"class": y, "split": rows_})
-                pipeline, _, _ = training.train_and_score(train_settings, X[:, columns], table, list(CLASS_LABELS))
+                pipeline, test, _ = fit_without(held, groups, X[:, columns], y, train_settings)
                 scores.append(float(np.mean(pipeline.predict(X[test][:, columns]) == y[test])))
             cells = " | ".join(f"{s:.3f}" for s in scores)
             lines.append(f"| {window:g} | {'yes' if local else 'no'} | {cells} | {np.mean(scores):.3f} |")

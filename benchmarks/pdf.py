@@ -25,6 +25,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 from ase.cluster import Icosahedron  # noqa: E402
 from ase.data import chemical_symbols  # noqa: E402
+from machine import cpu_model  # noqa: E402
 from scipy.integrate import simpson  # noqa: E402
 from scipy.spatial.distance import pdist  # noqa: E402
 
@@ -85,17 +86,6 @@ def plain_debye_gr(positions, numbers, r, settings):
     f_of_q -= q * len(positions) * (3 * (np.sin(x) - x * np.cos(x)) / x**3) ** 2
     g = np.concatenate([simpson(f_of_q * np.sin(np.outer(part, q)), x=q, axis=1) for part in np.array_split(r, 20)])
     return (2 / np.pi) * g * np.exp(-0.5 * (settings.qdamp * r) ** 2)
-
-
-def cpu_model():
-    """Return the CPU model name from /proc/cpuinfo, or what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main():

@@ -184,3 +184,37 @@ def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path):
         os.close(main)
         assert process.returncode == 0
         assert (b"25 frames in" in shown) is expected, shown
+
+
+def write_gr(path, r, G, header):
+    """Write a PDF as PDFgetX3 does: its configuration, then the data."""
+    rows = "\n".join(f"{x:.4f} {y:.6f} 0.01" for x, y in zip(r, G))
+    path.write_text(f"{header}\n#### start data\n#S 1\n#L r($\\AA$)  G($\\AA^{{-2}}$)  dG($\\AA^{{-2}}$)\n{rows}\n")
+    return str(path)
+
+
+def test_a_measured_pdf_is_classified_beside_structures_and_a_missing_qmax_is_one_line(tmp_path):
+    from npshape.descriptors.pdf import PDFSettings, simulate_gr
+
+    cluster = noisy(Icosahedron("Pt", 4), 0.05)
+    r = np.arange(0.01, 30.0, 0.01)
+    G = simulate_gr(cluster.positions, cluster.numbers, r, PDFSettings(qmax=24.0, qdamp=0.03, uiso=0.003))
+    G += np.random.default_rng(1).normal(0.0, 0.01 * np.abs(G).max(), G.shape)
+    header = "\n".join(["[DEFAULT]", "version = pdfgetx3", "dataformat = QA", "mode = xray", "composition = Pt",
+                        "qmin = 0.5", "qmaxinst = 24.0", "qmax = 24.0"])
+    measured = write_gr(tmp_path / "sample.gr", r, G, header)
+    no_qmax = write_gr(tmp_path / "bare.gr", r, G, "[DEFAULT]\nmode = xray")
+    structure = write(tmp_path, "ic.xyz", noisy(Icosahedron("Pt", 3)))
+    out = tmp_path / "out.csv"
+    process = classify(structure, measured, no_qmax, "--output", str(out))
+    assert process.returncode == 2
+    assert process.stderr.count("\n") == 1 and no_qmax in process.stderr and "--qmax" in process.stderr
+    table = pd.read_csv(out).set_index("structure")
+    assert table.loc[measured, "predicted"] == "IC" and np.isnan(table.loc[measured, "n_atoms"])
+    # the first peak of G(r): a Mackay icosahedron's first shell mixes radial bonds (2.77 Å) with
+    # 5 % longer tangential ones, and the peak sits at the shell's mean distance
+    distances = pdist(cluster.positions)
+    first_shell = distances[distances < 1.2 * distances.min()]
+    assert table.loc[measured, "r_nn1"] == pytest.approx(first_shell.mean(), abs=0.03)
+    assert classify(no_qmax, "--qmax", "24", "--output", str(out)).returncode == 0
+    assert pd.read_csv(out)["predicted"][0] == "IC"

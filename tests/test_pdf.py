@@ -23,6 +23,7 @@ from npshape.descriptors.pdf import (
     WAASMAIER_KIRFEL,
     PDFSettings,
     first_peak_from_gr,
+    scattering_known,
     simulate_gr,
     xray_form_factors,
 )
@@ -210,6 +211,16 @@ def test_form_factors_and_scattering_lengths():
     np.testing.assert_allclose(f[:, 0], [form_factor(s, np.array(0.0)) for s in WAASMAIER_KIRFEL])
 
 
+def test_scattering_is_known_for_one_element_or_tabulated_ones():
+    magnesium, oxygen = atomic_numbers["Mg"], atomic_numbers["O"]
+    assert "Mg" not in WAASMAIER_KIRFEL and "O" in WAASMAIER_KIRFEL
+    assert scattering_known(np.full(13, magnesium))  # one element: every pair weighs 1
+    assert scattering_known(np.array([PT, atomic_numbers["Ag"], PT]))
+    assert not scattering_known(np.array([magnesium, oxygen]))
+    with pytest.raises(ValueError, match="no scattering data for Mg"):
+        simulate_gr(icosahedron_13(), np.array([magnesium] * 12 + [oxygen]), np.arange(0.0, 10.0, 0.01), PDFSettings())
+
+
 def test_bad_settings_and_inputs():
     positions = icosahedron_13()
     numbers = np.full(13, PT)
@@ -219,8 +230,10 @@ def test_bad_settings_and_inputs():
         PDFSettings(qmin=20, qmax=10)
     with pytest.raises(ValueError, match="evenly spaced"):
         simulate_gr(positions, numbers, np.array([0.0, 0.1, 0.3]))
-    with pytest.raises(ValueError, match="no scattering data for Na"):
-        simulate_gr(positions, np.full(13, 11), R)
+    with pytest.raises(ValueError, match="no scattering data for Na"):  # an alloy needs each element's f(Q)
+        simulate_gr(positions, np.array([11] * 6 + [PT] * 7), R)
+    # one element: every pair weighs 1 whatever f(Q), so no table is needed (Na, or Cr of the evaluation set)
+    np.testing.assert_allclose(simulate_gr(positions, np.full(13, 11), R), simulate_gr(positions, np.full(13, PT), R))
     with pytest.raises(ValueError, match="overlap"):
         simulate_gr(np.vstack([positions, positions[:1]]), np.full(14, PT), R)
     with pytest.raises(ValueError, match="mean neutron scattering length"):

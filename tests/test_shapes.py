@@ -255,6 +255,30 @@ def test_lattice_nearest_neighbour_distance_is_the_bond(lattice, bond):
     assert pdist(points).min() == pytest.approx(bond, abs=1e-9)
 
 
+@pytest.mark.parametrize("c_over_a", [1.57, 1.60, 1.86])
+def test_hcp_of_a_real_metal_has_its_c_over_a_and_the_two_bond_lengths_of_ase(c_over_a):
+    # ASE's hcp with the same c/a, scaled to the same shortest bond, has the same neighbour shells
+    points = shapes.sphere("hcp", 2.2, BOND_ANGSTROM, c_over_a=c_over_a)
+    reference = bulk("X", "hcp", a=1.0, c=c_over_a).repeat((7, 7, 5))
+    reference.positions -= reference.positions[len(reference) // 2 + 1]
+    ours = np.sort(np.linalg.norm(points, axis=1))[1:13]
+    theirs = np.sort(np.linalg.norm(reference.positions, axis=1))[1:13]
+    np.testing.assert_allclose(ours, theirs * BOND_ANGSTROM / theirs[0], atol=1e-9)
+    cell, _ = lattices.unit_cell("hcp", BOND_ANGSTROM, c_over_a)
+    assert cell[2, 2] / cell[0, 0] == pytest.approx(c_over_a)
+    # closed form: in-plane bonds a, out-of-plane bonds a·√(1/3 + (c/a)²/4); the shorter is the bond
+    out_of_plane = np.sqrt(1 / 3 + c_over_a**2 / 4)
+    assert pdist(points).min() == pytest.approx(BOND_ANGSTROM)
+    assert cell[0, 0] == pytest.approx(BOND_ANGSTROM / min(1.0, out_of_plane))
+
+
+def test_c_over_a_is_refused_for_cubic_lattices_and_absurd_values():
+    with pytest.raises(ValueError, match="hcp lattice only"):
+        shapes.sphere("fcc", 2.0, BOND_ANGSTROM, c_over_a=1.6)
+    with pytest.raises(ValueError, match="no hcp metal's"):
+        shapes.sphere("hcp", 2.0, BOND_ANGSTROM, c_over_a=3.0)
+
+
 def test_builders_cover_the_eleven_classes_and_nothing_else():
     assert len(CLASS_BUILDS) == 11
     assert {builder for builder, _ in CLASS_BUILDS.values()} == set(shapes.BUILDERS)

@@ -9,12 +9,16 @@ import numpy as np
 import pytest
 import skops.io as sio
 import yaml
+from ase.build import bulk
 from conftest import ROOT, copy_workflow, snakemake
+from scipy.ndimage import gaussian_filter1d
+from scipy.spatial.distance import pdist
 
 from npshape.classes import CLASS_LABELS
 from npshape.classify.predictor import Predictor
 from npshape.classify.run import shipped_model
 from npshape.descriptors import feature_frames
+from npshape.descriptors.pdf_descriptor import pdf_features
 from npshape.learning import model_files
 from npshape.learning.model_card import NPSHAPE_DESCRIPTORS
 
@@ -65,8 +69,56 @@ def test_it_classifies_clusters_built_independently_of_npshape(independent):
     assert len(set(expected)) == 10 and np.mean(predicted == expected) >= 12 / 13, wrong
 
 
+def real_space_gr(positions, r, qmax, qdamp, uiso, qmin, step=0.005):
+    """G(r) the real-space way, independently of npshape's Debye route: Gaussian pair peaks
+    (variance 2 Uiso) over r, minus 4πrρ0γ0(r) of the sphere with the cluster's radius of
+    gyration, then the Qmin-Qmax window of the transform as a convolution with its kernel
+    (2/π)∫ sin(Qr) sin(Qr') dQ, and the Qdamp envelope."""
+    n = len(positions)
+    fine = np.arange(step / 2, r.max() + 5.0, step)
+    at = (pdist(positions) - fine[0]) / step  # each distance shared by its two grid points, linearly
+    below = np.floor(at).astype(int)
+    counts = np.bincount(below, 1 - (at - below), fine.size) + np.bincount(below + 1, at - below, fine.size)
+    peaks = gaussian_filter1d(2.0 * counts, np.sqrt(2 * uiso) / step, mode="constant") / (n * fine * step)
+    centred = positions - positions.mean(axis=0)
+    diameter = 2 * np.sqrt(5 / 3 * (centred**2).sum(axis=1).mean())
+    u = fine / diameter
+    g_ideal = peaks - 4 * np.pi * fine * n / (np.pi * diameter**3 / 6) * np.where(u < 1, 1 - 1.5 * u + 0.5 * u**3, 0.0)
+
+    def window(q):
+        minus, plus = r[:, None] - fine[None], r[:, None] + fine[None]
+        return q * (np.sinc(q * minus / np.pi) - np.sinc(q * plus / np.pi)) / np.pi
+
+    g = (window(qmax) - window(qmin)) @ g_ideal * step
+    return g * np.exp(-0.5 * (qdamp * r) ** 2)
+
+
+def test_the_pdf_model_classifies_pdfs_simulated_another_way_of_clusters_built_another_way(independent):
+    clusters, _, _ = independent
+    ruthenium = bulk("Ru").repeat((12, 12, 8))  # hcp of a real metal: c/a = 1.58, not the ideal 1.633
+    middle = np.argmin(np.linalg.norm(ruthenium.positions - ruthenium.cell.sum(axis=0) / 2, axis=1))
+    ruthenium.positions -= ruthenium.positions[middle]
+    ruthenium = ruthenium[np.linalg.norm(ruthenium.positions, axis=1) < 9.0]
+    ruthenium.info.update(id="Ru-hcp-sphere", **{"class": "HCP-S"})
+    predictor = Predictor.from_file(shipped_model("npshape-pdf"))
+    settings = predictor.card.descriptor_settings["pdf"]
+    r = np.arange(0.02, 18.0, 0.02)  # 6 R_NN1 of gold, the descriptor's reach
+    rng = np.random.default_rng(2021)
+    wrong, total = [], 0
+    for k, atoms in enumerate([*clusters, ruthenium]):
+        qmax = (18.0, 22.0, 26.0)[k % 3]
+        g = real_space_gr(atoms.positions, r, qmax, qdamp=0.03, uiso=0.004, qmin=0.5)
+        g += rng.normal(0.0, 0.01 * np.abs(g).max(), g.size)
+        X = pdf_features(r, g, qmax, settings)[0][None]
+        predicted = predictor.classes[predictor.predict_proba(X)[0].argmax()]
+        total += 1
+        if predicted != atoms.info["class"]:
+            wrong.append(f"{atoms.info['id']} at Qmax {qmax}: {predicted}")
+    assert len(wrong) <= 0.1 * total, wrong
+
+
 REBUILD = pytest.mark.skipif(
-    not os.environ.get("NPSHAPE_REBUILD_TEST"), reason="rebuilds the shipped model (5 min); .ci/run sets NPSHAPE_REBUILD_TEST=1"
+    not os.environ.get("NPSHAPE_REBUILD_TEST"), reason="rebuilds the shipped models (6 min); .ci/run sets NPSHAPE_REBUILD_TEST=1"
 )
 
 
@@ -74,12 +126,29 @@ REBUILD = pytest.mark.skipif(
 @REBUILD
 def test_the_workflow_rebuilds_the_shipped_weights_bit_for_bit(tmp_path):
     workdir = copy_workflow(tmp_path)
-    snakemake(workdir, "--cores", "2", "results/models/npshape.skops", configfile="config/config.yaml")
-    rebuilt, rebuilt_card = model_files.load_model(workdir / "results/models/npshape.skops")
-    shipped, shipped_card = model_files.load_model(SHIPPED)
-    assert rebuilt_card.descriptor_settings == shipped_card.descriptor_settings
-    assert len(rebuilt.members) == len(shipped.members)
-    for ours, theirs in zip(rebuilt.members, shipped.members):
-        for a, b in zip([ours[0].mean_, ours[0].scale_, *ours[-1].coefs_, *ours[-1].intercepts_],
-                        [theirs[0].mean_, theirs[0].scale_, *theirs[-1].coefs_, *theirs[-1].intercepts_]):
-            assert a.dtype == b.dtype and np.array_equal(a, b)
+    targets = ["results/models/npshape.skops", "results/models/npshape-pdf.skops"]
+    snakemake(workdir, "--cores", "2", *targets, configfile="config/config.yaml")
+    for name, target in zip(["npshape", "npshape-pdf"], targets):
+        rebuilt, rebuilt_card = model_files.load_model(workdir / target)
+        shipped, shipped_card = model_files.load_model(shipped_model(name))
+        assert rebuilt_card.descriptor_settings == shipped_card.descriptor_settings
+        assert len(rebuilt.members) == len(shipped.members)
+        for ours, theirs in zip(rebuilt.members, shipped.members):
+            for a, b in zip([ours[0].mean_, ours[0].scale_, *ours[-1].coefs_, *ours[-1].intercepts_],
+                            [theirs[0].mean_, theirs[0].scale_, *theirs[-1].coefs_, *theirs[-1].intercepts_]):
+                assert a.dtype == b.dtype and np.array_equal(a, b), name
+        # the calibration and the novelty score, too
+        ours, theirs = model_files.read_arrays(workdir / target), model_files.read_arrays(shipped_model(name))
+        assert set(ours) == set(theirs) and all(np.array_equal(ours[key], theirs[key]) for key in ours), name
+
+
+def test_the_shipped_pdf_model_loads_and_reads_the_configs_descriptor():
+    path = Path(shipped_model("npshape-pdf"))
+    assert path.stat().st_size < 5e6
+    assert set(sio.get_untrusted_types(file=path)) <= set(model_files.TRUSTED_TYPES)
+    model, card = model_files.load_model(path)
+    assert card.model == "npshape-pdf" and card.descriptors == ("pdf",) and card.classes == CLASS_LABELS
+    assert card.descriptor_settings == {"pdf": CONFIG["npshape_pdf_model"]["descriptor"]}
+    assert card.training == CONFIG["npshape_pdf_model"]["training"]
+    assert card.provenance["measurement"] == CONFIG["npshape_pdf_model"]["measurement"]
+    assert {"evaluation_accuracy", "evaluation_unknown", "temperature", "novelty_threshold"} <= set(card.scores)

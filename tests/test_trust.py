@@ -18,6 +18,17 @@ def test_temperature_reshapes_probabilities_as_powers():
     assert calibration.tempered(p, 2.0).argmax() == 0
 
 
+def test_float32_probabilities_with_an_exact_zero_stay_finite_and_silent():
+    # ensembles predict in float32, where the 1e-300 floor of a zero probability would underflow to 0
+    p = np.array([[1.0, 0.0, 0.0], [0.6, 0.4, 0.0]], dtype=np.float32)
+    with np.errstate(divide="raise", invalid="raise"):  # (underflow of exp to 0 is harmless)
+        scaled = calibration.tempered(p, 3.0)
+        temperature = calibration.fit_temperature(p, np.array(["C", "A"]), CLASSES)
+    assert np.isfinite(scaled).all() and scaled[1, 0] / scaled[1, 1] == pytest.approx(1.5 ** (1 / 3))
+    # a row whose true class got exactly 0 pulls the temperature up, within its bounds
+    assert calibration.TEMPERATURE_BOUNDS[0] < temperature <= calibration.TEMPERATURE_BOUNDS[1]
+
+
 def test_fitted_temperature_recovers_the_one_that_made_the_labels():
     rng = np.random.default_rng(0)
     logits = rng.normal(scale=3.0, size=(20000, 3))

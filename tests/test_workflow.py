@@ -16,7 +16,7 @@ from conftest import ROOT, copy_workflow, snakemake
 from npshape import __version__, io
 from npshape.classes import CLASS_LABELS
 from npshape.learning import arithmetic, model_files
-from npshape.learning.model_card import NPSHAPE_DESCRIPTORS, PAPER_MODELS, ModelCard
+from npshape.learning.model_card import NPSHAPE_DESCRIPTORS, NPSHAPE_PDF_DESCRIPTORS, PAPER_MODELS, ModelCard
 
 pytestmark = pytest.mark.workflow
 
@@ -30,13 +30,21 @@ def test_every_target_exists(study):
     for model in ["CM", "RDF1", "RDF2", "RDF3"]:
         assert (study / f"results/figures/confusion_{model}.png").exists()
     assert (study / "results/tables/evaluation_accuracy.csv").stat().st_size > 0
+    accuracy = pd.read_csv(study / "results/tables/pdf_accuracy.csv")
+    assert list(accuracy["setting"]) == ["Qmax 15", "Qmax 20", "Qmax 25", "realistic"]
+    assert accuracy["ece"].between(0, 1).all() and accuracy["mean_confidence"].between(1 / len(CLASS_LABELS), 1).all()
+    unknown = pd.read_csv(study / "results/tables/pdf_unknown_rates.csv")
+    assert list(unknown.columns[3:]) == list(accuracy["setting"]) and unknown["set"].iloc[-1] == "out-of-domain"
+    assert unknown[list(accuracy["setting"])].stack().between(0, 1).all()
+    confusion = pd.read_csv(study / "results/tables/pdf_confusion_q20.csv", index_col=0)
+    assert list(confusion.columns) == list(CLASS_LABELS) and confusion.to_numpy().sum() == accuracy["n"][1]
     figures = ["training_structures", "challenge_structures", "npshape_structures", "rdf_profiles", "coulomb_matrices"]
     for figure in [*figures, "challenge_matrix"]:
         assert (study / f"results/figures/{figure}.png").stat().st_size > 10_000
 
 
 def test_model_cards_say_what_each_model_is_and_how_it_was_made(study):
-    for model, descriptors in {**PAPER_MODELS, "npshape": NPSHAPE_DESCRIPTORS}.items():
+    for model, descriptors in {**PAPER_MODELS, "npshape": NPSHAPE_DESCRIPTORS, "npshape-pdf": NPSHAPE_PDF_DESCRIPTORS}.items():
         card = ModelCard.read(study / f"results/models/{model}.json")
         assert model_files.read_card(study / f"results/models/{model}.skops") == card  # the copy inside the model file
         assert card.model == model and card.descriptors == descriptors and card.classes == CLASS_LABELS
@@ -159,6 +167,8 @@ def test_dry_run_lists_one_job_per_structure_and_shard(tmp_path):
     npshape_catalog = yaml.safe_load((workdir / "config/npshape-test-catalog.yaml").read_text())["train"]
     assert counts["npshape_structure"] == counts["npshape_features"] == 3 * len(npshape_catalog)
     assert counts["train_npshape"] == counts["calibrate_npshape"] == 1
+    # its PDF model: every training copy's replicas measured once (in npshape_features), one ensemble
+    assert counts["npshape_pdf_dataset"] == counts["train_npshape_pdf"] == counts["calibrate_npshape_pdf"] == 1
 
 
 def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path):
@@ -168,7 +178,10 @@ def test_no_scan_overlay_keeps_the_paper_study_but_table_s1s_extra_fits(tmp_path
     assert "scan_architecture" not in counts
     assert counts["train_model"] == 4 and counts["cross_validate"] == 20 and counts["table_s1"] == 1
     assert counts["augment"] == 30 and counts["build_structure"] == 62  # the paper's catalog
-    assert counts["npshape_structure"] == 3 * 65  # npshape's catalog, as built and relaxed with Pt and Ag
+    # npshape's catalog, each shape as built and relaxed with each metal
+    section = yaml.safe_load((ROOT / "config/config.yaml").read_text())["npshape_model"]
+    shapes = yaml.safe_load((ROOT / section["catalog"]).read_text())["train"]
+    assert counts["npshape_structure"] == len(shapes) * (1 + len(section["relax_metals"]))
 
 
 def test_html_report_holds_every_table_and_figure(study):

@@ -83,7 +83,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     status = 0
     progress = Progress(enabled=not args.quiet and args.output is not None and sys.stderr.isatty())
     with table_writer(args.output, columns, width=max(len(path) for path in args.files)) as write:
-        for item in run.classify_files(args.files, predictor, args.frames, args.closed_set):
+        pdf_model = (lambda: Predictor.from_file(args.pdf_model)) if args.pdf_model else None
+        for item in run.classify_files(args.files, predictor, args.frames, args.closed_set, pdf_model, args.qmax):
             if isinstance(item, run.Row):
                 probabilities = [float(p) for p in item.probabilities]
                 extra = [item.frame, item.confidence, item.novelty, item.n_atoms, item.r_nn1, item.nearest]
@@ -157,7 +158,9 @@ def table_writer(output: str | None, columns: list[str], width: int):
 
 
 def _cell(value, float_format: str) -> str:
-    """Return a table cell: floats with ``float_format``, NaN (no such number) as empty."""
+    """Return a table cell: floats with ``float_format``, NaN and None (no such number) as empty."""
+    if value is None:
+        return ""
     if isinstance(value, float):
         return "" if value != value else float_format.format(value)
     return str(value)
@@ -197,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--closed-set", action="store_true", help="always answer one of the classes, never 'unknown' (novelty still reported)"
     )
     classify.add_argument("--quiet", action="store_true", help="no progress line on the terminal (errors are still reported)")
+    classify.add_argument(
+        "--qmax", type=float, help="Qmax (1/A) of the Fourier transform of .gr files, if their header lacks it or is wrong"
+    )
+    classify.add_argument("--pdf-model", help="a model file for .gr files (default: npshape's PDF model, shipped)")
     classify.set_defaults(run=cmd_classify)
     return parser
 

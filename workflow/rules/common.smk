@@ -5,7 +5,7 @@ import threading
 from snakemake.utils import validate
 
 from npshape.learning import arithmetic
-from npshape.learning.model_card import PAPER_MODELS
+from npshape.learning.model_card import NPSHAPE_DESCRIPTORS, NPSHAPE_PDF_DESCRIPTORS, PAPER_MODELS
 from npshape.structures import catalog as npcatalog
 
 # Every job inherits one BLAS kernel and one SIMD level, so fits do not depend on the CPU
@@ -20,6 +20,7 @@ npcatalog.check_catalog(CATALOG, metals=config["sutton_chen"]["metals"], source=
 
 # npshape's own model: its catalog, and every training copy (as built, relaxed with each metal)
 NPSHAPE = config["npshape_model"]
+NPSHAPE_PDF = config["npshape_pdf_model"]
 NPSHAPE_CATALOG = npcatalog.load_catalog(NPSHAPE["catalog"])
 validate(NPSHAPE_CATALOG, "../schemas/structures.schema.yaml")
 npcatalog.check_catalog(NPSHAPE_CATALOG, metals=config["sutton_chen"]["metals"], source=NPSHAPE["catalog"])
@@ -70,6 +71,7 @@ def all_targets():
         "results/tables/evaluation_accuracy.csv",
         "results/tables/calibration.csv",
         "results/tables/unknown_rates.csv",
+        "results/tables/pdf_accuracy.csv",
         "results/figures/npshape_structures.png",
     ]
 
@@ -77,6 +79,7 @@ def all_targets():
 MODELS = list(PAPER_MODELS)  # the paper's four
 ALL_MODELS = [*MODELS, "npshape"]  # and npshape's own, beside them in the challenge tables
 EVALUATED_MODELS = ["RDF1", "RDF2", "RDF3", "npshape"]  # those that take clusters of any size
+PDF_EVALUATION_QMAX = [15, 20, 25]  # Å⁻¹: the PDF model's confusion matrices
 
 
 wildcard_constraints:

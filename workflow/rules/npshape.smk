@@ -26,11 +26,13 @@ rule npshape_structure:
 
 
 rule npshape_features:
+    """The replicas of one training copy, their features, and their PDFs as measured (npshape_pdf.smk)."""
     input:
         "results/npshape/structures/{variant}.xyz",
     output:
         replicas="results/npshape/replicas/{variant}.parquet",
         features="results/npshape/features/{variant}.parquet",
+        pdf_features="results/npshape/pdf_features/{variant}.parquet",
     log:
         "results/logs/npshape_features/{variant}.log",
     benchmark:
@@ -45,6 +47,8 @@ rule npshape_features:
         seed=config["seed"],
         replicas=NPSHAPE["replicas"],
         descriptors=NPSHAPE["descriptors"],
+        pdf_descriptor=NPSHAPE_PDF["descriptor"],
+        measurement=NPSHAPE_PDF["measurement"],
     script:
         "../scripts/npshape_features.py"
 
@@ -129,6 +133,10 @@ rule train_npshape:
         replicas=NPSHAPE["replicas"],
         variants=list(NPSHAPE_VARIANTS),
         novelty=NPSHAPE["novelty"],
+        model="npshape",
+        descriptors=NPSHAPE_DESCRIPTORS,
+        novelty_prefixes=["angle_", "cn_"],  # the local order
+        extra_provenance={},
     script:
         "../scripts/train_npshape.py"
 

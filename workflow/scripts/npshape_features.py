@@ -2,7 +2,7 @@ import numpy as np
 
 from npshape import io
 from npshape.descriptors import feature_frames
-from npshape.learning import disorder
+from npshape.learning import disorder, pdf_augmentation
 from npshape.learning.model_card import NPSHAPE_DESCRIPTORS
 from npshape.logs import log_to
 
@@ -22,6 +22,15 @@ metadata = {"id": info["id"], "class": info["class"], "seed": snakemake.params.s
 io.write_replicas(snakemake.output.replicas, replicas, seeds, positions, metadata, numbers)
 names = feature_frames.feature_names(NPSHAPE_DESCRIPTORS, settings)
 values = feature_frames.describe_replicas(NPSHAPE_DESCRIPTORS, positions, numbers, settings)
-frame = feature_frames.feature_frame([info["id"]] * len(replicas), [info["class"]] * len(replicas), replicas, names, values)
+ids, labels = [info["id"]] * len(replicas), [info["class"]] * len(replicas)
+frame = feature_frames.feature_frame(ids, labels, replicas, names, values)
 io.write_parquet(frame, snakemake.output.features, feature_frames.feature_metadata("npshape", settings))
 log.info("wrote %s: %d replicas x %d features", snakemake.output.features, len(replicas), len(names))
+# the same replicas, each measured once as a PDF (npshape's PDF model)
+pdf_settings = {"pdf": snakemake.params.pdf_descriptor}
+ranges = pdf_augmentation.MeasurementRanges.from_config(snakemake.params.measurement)
+pdf_values = pdf_augmentation.measured_features(positions, numbers, seeds, ranges, snakemake.params.pdf_descriptor)
+pdf_names = feature_frames.feature_names(("pdf",), pdf_settings)
+pdf_frame = feature_frames.feature_frame(ids, labels, replicas, pdf_names, pdf_values)
+io.write_parquet(pdf_frame, snakemake.output.pdf_features, feature_frames.feature_metadata("pdf", pdf_settings))
+log.info("wrote %s: %d replicas measured once each", snakemake.output.pdf_features, len(replicas))

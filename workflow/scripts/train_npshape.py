@@ -6,7 +6,7 @@ from npshape import __version__, io
 from npshape.classes import CLASS_LABELS
 from npshape.descriptors import feature_frames
 from npshape.learning import arithmetic, calibration, datasets, evaluation, model_files, novelty, splits, training
-from npshape.learning.model_card import NPSHAPE_DESCRIPTORS, ModelCard
+from npshape.learning.model_card import ModelCard
 from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
@@ -29,9 +29,10 @@ scores["ece_test_before"] = calibration.expected_calibration_error(test_probabil
 scores["ece_test_after"] = calibration.expected_calibration_error(
     calibration.tempered(test_probabilities, fitted["temperature"]), labels[split == "test"], classes
 )
-# novelty: the local-order features' distance to the nearest class; threshold from the validation split
-names = feature_frames.feature_names(NPSHAPE_DESCRIPTORS, descriptor_settings)
-local = [i for i, name in enumerate(names) if name.startswith(("angle_", "cn_"))]
+# novelty: the distance of some features to the nearest class; threshold from the validation split
+descriptors = tuple(snakemake.params.descriptors)
+names = feature_frames.feature_names(descriptors, descriptor_settings)
+local = [i for i, name in enumerate(names) if name.startswith(tuple(snakemake.params.novelty_prefixes))]
 section = snakemake.params.novelty
 scorer = novelty.fit_novelty(
     X[split == "train"], labels[split == "train"], keys["id"].to_numpy()[split == "train"], classes, local,
@@ -41,9 +42,9 @@ scorer = novelty.fit_novelty(
 scores["novelty_threshold"] = scorer.threshold
 scores["test_unknown_rate"] = float(np.mean(scorer.scores(X[split == "test"]) > scorer.threshold))
 card = ModelCard(
-    model="npshape",
+    model=snakemake.params.model,
     classes=tuple(classes),
-    descriptors=NPSHAPE_DESCRIPTORS,
+    descriptors=descriptors,
     descriptor_settings=descriptor_settings,
     n_features=int(X.shape[1]),
     training=snakemake.params.training,
@@ -56,6 +57,7 @@ card = ModelCard(
         "catalog": snakemake.params.catalog,
         "relax_metals": snakemake.params.relax_metals,
         "replicas": snakemake.params.replicas,
+        **snakemake.params.extra_provenance,
         "structures": sorted(kept),
         "left_out": sorted(set(snakemake.params.variants) - kept),
         "calibration": fitted,
@@ -65,4 +67,4 @@ card = ModelCard(
 extra = {"temperature": np.array(fitted["temperature"]), **scorer.arrays()}
 model_files.save_model(ensemble, card, snakemake.output.model, snakemake.output.card, extra)
 io.write_csv(evaluation.test_confusion(ensemble, X, rows, classes), snakemake.output.confusion, index=True)
-log.info("npshape: %s", scores)
+log.info("%s: %s", snakemake.params.model, scores)

@@ -2,9 +2,11 @@
 
 Frames come from :func:`npshape.classify.inputs.iter_frames` (checked, periodic cells
 unwrapped); consecutive frames with the same atoms are featurised and predicted together, in
-batches of BATCH_FRAMES (a trajectory costs about what its descriptors cost). A frame that
-cannot be classified (a problem of its file, or a structure outside what the model's
-descriptors take) becomes one error line; the others go on.
+batches of BATCH_FRAMES (a trajectory costs about what its descriptors cost). A measured pair
+distribution function (a ``.gr`` file, ``classify.gr_files``) goes to the PDF model instead,
+which reads its G(r) and the Qmax of its transform (from the header, or ``qmax``). An input
+that cannot be classified (a problem of its file or frame, or a structure outside what the
+model's descriptors take) becomes one error line; the others go on.
 
 Each row holds ``structure`` (the file as given), ``predicted``, one probability per class of
 the model (calibrated, if the model has a temperature), then ``frame`` (0-based index in the
@@ -17,11 +19,13 @@ when the novelty is over the model's threshold, unless ``closed_set`` asks for a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from npshape.classify.gr_files import is_gr_file, read_gr, require_qmax
 from npshape.classify.inputs import Frame, iter_frames
 from npshape.classify.predictor import Predictor
 
@@ -39,7 +43,7 @@ class Row:
     predicted: str  # a class, or UNKNOWN
     probabilities: np.ndarray
     novelty: float  # NaN for a model without a novelty score
-    n_atoms: int
+    n_atoms: int | None  # None for a measured PDF
     r_nn1: float  # Å
     nearest: str  # "" for a model without a novelty score
 
@@ -55,13 +59,23 @@ def header(classes) -> list[str]:
 
 
 def classify_files(
-    paths: Iterable[str], predictor: Predictor, frames: str | None = None, closed_set: bool = False
+    paths: Iterable[str],
+    predictor: Predictor,
+    frames: str | None = None,
+    closed_set: bool = False,
+    pdf_predictor: Callable[[], Predictor] | None = None,
+    qmax: float | None = None,
 ) -> Iterator[Row | str]:
     """Yield a :class:`Row` per classified frame and a one-line message per frame that could not be, in file order.
 
     ``closed_set`` gives every frame its most probable class, never ``unknown``.
+    ``pdf_predictor`` returns the model for ``.gr`` files (called at the first one; default: the
+    shipped PDF model); ``qmax`` (Å⁻¹) overrides the Qmax their headers give.
     """
     for path in paths:
+        if is_gr_file(path):
+            yield _classified_pdf(path, (pdf_predictor or _shipped_pdf_predictor)(), qmax, closed_set)
+            continue
         batch: list[Frame] = []
         for frame in iter_frames(path, frames):
             if batch and (frame.atoms is None or len(batch) == BATCH_FRAMES or not _same_atoms(batch[0], frame)):
@@ -72,6 +86,28 @@ def classify_files(
             else:
                 batch.append(frame)
         yield from _classified(batch, predictor, closed_set)
+
+
+def _classified_pdf(path: str, predictor: Predictor, qmax: float | None, closed_set: bool) -> Row | str:
+    """Return the row of a measured PDF, or its one-line problem."""
+    from npshape.descriptors.pdf_descriptor import pdf_features
+
+    try:
+        data = read_gr(path)
+        if data.metadata.get("radiation") == "electron":
+            raise ValueError(f"{path}: an electron PDF; the PDF model knows X-ray and neutron PDFs only")
+        transform_qmax = require_qmax(data, qmax)
+        X, r_nn1 = pdf_features(data.r, data.G, transform_qmax, predictor.card.descriptor_settings["pdf"])
+    except ValueError as error:
+        message = str(error)
+        return message if message.startswith(str(path)) else f"{path}: {message}"
+    X = X[None]
+    probabilities = predictor.predict_proba(X)[0]
+    novelty = predictor.novelty.scores(X)[0] if predictor.novelty else np.nan
+    novel = predictor.novelty is not None and novelty > predictor.novelty.threshold and not closed_set
+    nearest = str(predictor.novelty.nearest_structures(X)[0]) if predictor.novelty else ""
+    predicted = UNKNOWN if novel else str(predictor.classes[probabilities.argmax()])
+    return Row(path, 0, predicted, probabilities, float(novelty), None, float(r_nn1), nearest)
 
 
 def _same_atoms(frame: Frame, other: Frame) -> bool:
@@ -141,8 +177,14 @@ def _nearest_neighbour_distances(positions: np.ndarray, numbers: np.ndarray) -> 
     return rdf.first_peak_position(distances, rdf.pair_weights(numbers))
 
 
-def shipped_model() -> str:
-    """Return the path of the model that ships inside the package (npshape's own)."""
+def shipped_model(name: str = "npshape") -> str:
+    """Return the path of a model that ships inside the package: npshape's own (structures) or ``npshape-pdf``."""
     from importlib.resources import files
 
-    return str(files("npshape") / "data" / "npshape.skops")
+    return str(files("npshape") / "data" / f"{name}.skops")
+
+
+@functools.cache
+def _shipped_pdf_predictor() -> Predictor:
+    """Return the shipped PDF model, loaded once."""
+    return Predictor.from_file(shipped_model("npshape-pdf"))

@@ -15,6 +15,7 @@ import pandas as pd
 from npshape import __version__
 from npshape.descriptors import coulomb, rdf
 from npshape.descriptors.local_order import local_order_column_names, local_order_features
+from npshape.descriptors.pdf_descriptor import pdf_column_names
 from npshape.learning.datasets import KEY_COLUMNS
 
 DESCRIPTORS = ("cm", "rdf", "drdf", "local_order")
@@ -90,6 +91,8 @@ def feature_names(descriptors, settings: dict) -> list[str]:
             names += coulomb.coulomb_column_names(section["size"])
         elif descriptor == "local_order":
             names += local_order_column_names(section)
+        elif descriptor == "pdf":
+            names += pdf_column_names(section)
         else:
             grid, read = rdf_sampling(section)
             names += rdf.rdf_column_names(grid[read], descriptor)

@@ -205,6 +205,13 @@ def equivalent_sphere_diameter(positions):
     return 2 * np.sqrt(5 / 3) * radius_of_gyration
 
 
+def scattering_known(numbers) -> bool:
+    """Return whether G(r) of atoms with these atomic ``numbers`` can be simulated: one element
+    (no scattering data needed), or elements whose form factors and neutron lengths are tabulated."""
+    symbols = {chemical_symbols[z] for z in np.unique(numbers)}
+    return len(symbols) == 1 or all(s in WAASMAIER_KIRFEL and s in NEUTRON_LENGTH_FM for s in symbols)
+
+
 def simulate_gr(positions, numbers, r_grid, settings=PDFSettings()):
     """Return G(r) (Å⁻²) of each structure on ``r_grid``, as the instrument in ``settings`` measures it.
 
@@ -358,10 +365,12 @@ def _scattering(numbers, radiation):
         raise ValueError("numbers must be atomic numbers (integers)")
     elements, species = np.unique(z, return_inverse=True)
     symbols = [chemical_symbols[e] for e in elements]
+    i, j = np.triu_indices(z.size, 1)
+    if len(symbols) == 1:  # every pair weighs f²/⟨f⟩² = b²/⟨b⟩² = 1: no scattering data needed
+        return np.zeros(i.size, dtype=np.intp), np.ones(i.size), lambda q: np.ones((1, np.size(q)))
     missing = [s for s in symbols if s not in WAASMAIER_KIRFEL]
     if missing:
         raise ValueError(f"no scattering data for {', '.join(missing)}; known elements: {', '.join(WAASMAIER_KIRFEL)}")
-    i, j = np.triu_indices(z.size, 1)
     fractions = np.bincount(species) / z.size
     if radiation == "neutron":
         b = np.array([NEUTRON_LENGTH_FM[s] for s in symbols])
@@ -375,8 +384,6 @@ def _scattering(numbers, radiation):
     class_index[first, second] = class_index[second, first] = np.arange(first.size)
 
     def class_weights(q):
-        if len(symbols) == 1:
-            return np.ones((1, np.size(q)))
         f = xray_form_factors(symbols, q)
         return f[first] * f[second] / (fractions @ f) ** 2
 

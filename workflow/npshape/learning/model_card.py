@@ -19,6 +19,8 @@ from npshape.io import atomic_path
 PAPER_MODELS = {"CM": ("cm",), "RDF1": ("rdf",), "RDF2": ("drdf",), "RDF3": ("rdf", "drdf")}
 # npshape's own model (the one that ships): g and g' over a short window, and the local order.
 NPSHAPE_DESCRIPTORS = ("rdf", "drdf", "local_order")
+# npshape's model of measured pair distribution functions (ships too): G(r) read on r̃.
+NPSHAPE_PDF_DESCRIPTORS = ("pdf",)
 
 
 @dataclass(frozen=True)

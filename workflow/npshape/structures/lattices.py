@@ -92,15 +92,23 @@ def _beta_mn_basis():
     return np.vstack([orbit(operations, site) for site in BETA_MN_SITES.values()])
 
 
-def _unscaled_cell(lattice):
+IDEAL_C_OVER_A = float(np.sqrt(8 / 3))  # hcp of touching spheres; real hcp metals: 1.57 (Y) to 1.89 (Cd)
+
+
+def _unscaled_cell(lattice, c_over_a=None):
     """Cell vectors (rows) and fractional basis of `lattice` with lattice constant a = 1."""
+    if c_over_a is not None and lattice != "hcp":
+        raise ValueError(f"c_over_a is a parameter of the hcp lattice only, not of {lattice!r}")
     if lattice == "fcc":
         return np.eye(3), np.array([[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
     if lattice == "bcc":
         return np.eye(3), np.array([[0, 0, 0], [0.5, 0.5, 0.5]])
     if lattice == "hcp":
-        # Ideal c/a; c along z, a1 along x.
-        cell = np.array([[1, 0, 0], [-0.5, np.sqrt(3) / 2, 0], [0, 0, np.sqrt(8 / 3)]])
+        # c along z, a1 along x; ideal c/a unless given.
+        c = IDEAL_C_OVER_A if c_over_a is None else float(c_over_a)
+        if not 1.0 < c < 2.5:
+            raise ValueError(f"c_over_a = {c_over_a} is no hcp metal's; expected a value between 1 and 2.5")
+        cell = np.array([[1, 0, 0], [-0.5, np.sqrt(3) / 2, 0], [0, 0, c]])
         return cell, np.array([[0, 0, 0], [1 / 3, 2 / 3, 0.5]])
     if lattice == "bmn":
         return np.eye(3), _beta_mn_basis()
@@ -116,16 +124,18 @@ def _nearest_neighbour_distance(cell, basis):
     return distances[distances > TOLERANCE_ANGSTROM].min()
 
 
-def unit_cell(lattice: str, bond: float) -> tuple[np.ndarray, np.ndarray]:
+def unit_cell(lattice: str, bond: float, c_over_a: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return the conventional cell of `lattice` with nearest-neighbour distance `bond`.
 
     Parameters
     ----------
     lattice : {"fcc", "bcc", "hcp", "bmn"}
-        Cubic fcc (4 atoms), cubic bcc (2), hexagonal hcp with ideal c/a (2), or cubic
-        beta-Mn (20: 8 on 8c, 12 on 12d).
+        Cubic fcc (4 atoms), cubic bcc (2), hexagonal hcp (2), or cubic beta-Mn (20: 8 on
+        8c, 12 on 12d).
     bond : float
-        Nearest-neighbour distance, Å.
+        Nearest-neighbour distance, Å (for hcp, the shorter of a and the out-of-plane bond).
+    c_over_a : float, optional
+        hcp only: the c/a ratio (default: ideal, √(8/3) = 1.633).
 
     Returns
     -------
@@ -134,13 +144,14 @@ def unit_cell(lattice: str, bond: float) -> tuple[np.ndarray, np.ndarray]:
     basis : ndarray of shape (n_basis, 3)
         Cartesian positions of the atoms of one cell, Å.
     """
-    cell, fractional_basis = _unscaled_cell(lattice)
+    cell, fractional_basis = _unscaled_cell(lattice, c_over_a)
     cell = cell * (bond / _nearest_neighbour_distance(cell, fractional_basis))
     return cell, fractional_basis @ cell
 
 
 def lattice_points(
-    lattice: str, half_extent: float, bond: float, centre: ArrayLike = (0.0, 0.0, 0.0)
+    lattice: str, half_extent: float, bond: float, centre: ArrayLike = (0.0, 0.0, 0.0),
+    c_over_a: float | None = None,
 ) -> np.ndarray:
     """Return the points of `lattice` within a cube of half-side `half_extent` around `centre`.
 
@@ -154,13 +165,15 @@ def lattice_points(
         Nearest-neighbour distance, Å.
     centre : array_like of shape (3,)
         Centre of the cube in the lattice's frame, Å.
+    c_over_a : float, optional
+        hcp only, see `unit_cell`.
 
     Returns
     -------
     ndarray of shape (n_points, 3)
         Positions relative to `centre`, Å, so the cube is centred on the origin.
     """
-    cell, basis = unit_cell(lattice, bond)
+    cell, basis = unit_cell(lattice, bond, c_over_a)
     centre = np.asarray(centre, dtype=float)
     corners = centre + half_extent * np.array(list(product((-1, 1), repeat=3)))
     fractional_corners = corners @ np.linalg.inv(cell)

@@ -85,7 +85,8 @@ def cuboctahedron(shells: int, bond: float = BOND_ANGSTROM) -> np.ndarray:
 
 
 def sphere(
-    lattice: str, radius: float, bond: float = BOND_ANGSTROM, center: str | ArrayLike = "atom"
+    lattice: str, radius: float, bond: float = BOND_ANGSTROM, center: str | ArrayLike = "atom",
+    c_over_a: float | None = None,
 ) -> np.ndarray:
     """Return the atoms of `lattice` within `radius` of a centre (FCC-S, HCP-S, BMN-S).
 
@@ -103,13 +104,16 @@ def sphere(
         all atoms are equivalent, and a Mn I atom (8c, site symmetry 3) in beta-Mn, the
         more symmetric of its two sites. Otherwise, fractional coordinates of the centre
         in the conventional cell (e.g. (3/8, 3/8, 3/8), the 4a site of beta-Mn).
+    c_over_a : float, optional
+        hcp only: the c/a ratio (default: ideal, 1.633). Real hcp metals range from 1.57
+        (Y, Os, Ru, Ti: 1.58-1.59) to 1.62 (Co, Mg) and 1.86-1.89 (Zn, Cd).
 
     Returns
     -------
     ndarray of shape (n_atoms, 3)
         Positions relative to the centre, Å.
     """
-    cell, basis = unit_cell(lattice, bond)
+    cell, basis = unit_cell(lattice, bond, c_over_a)
     if isinstance(center, str):
         if center != "atom":
             raise ValueError(
@@ -118,7 +122,7 @@ def sphere(
         centre = basis[0]
     else:
         centre = np.asarray(center, dtype=float) @ cell
-    points = lattice_points(lattice, radius * bond, bond, centre=centre)
+    points = lattice_points(lattice, radius * bond, bond, centre=centre, c_over_a=c_over_a)
     return points[inside_sphere(points, radius * bond)]
 
 
