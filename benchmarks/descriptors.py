@@ -24,7 +24,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
-from machine import cpu_model  # noqa: E402
+from machine import cpu_model, seconds_per_call  # noqa: E402
 from scipy.spatial.distance import pdist  # noqa: E402
 
 from npshape.descriptors import coulomb, rdf  # noqa: E402
@@ -52,16 +52,6 @@ def replicas(positions, count, rng):
     return positions + rng.uniform(-DISPLACEMENT_ANGSTROM, DISPLACEMENT_ANGSTROM, (count, *positions.shape))
 
 
-def seconds_per_call(function, repeats=REPEATS):
-    """Return the best wall time (s) of ``repeats`` calls of ``function()``."""
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def measure(positions, grid, rng):
     """Return the timings (s per replica) and accuracy of the descriptors for one cluster."""
     n_atoms = len(positions)
@@ -69,9 +59,9 @@ def measure(positions, grid, rng):
     batch = replicas(positions, FAST_REPLICAS[n_atoms], rng)
     rdf.rdf_profiles(batch[:4], numbers, grid)  # warm up allocator and FFT caches
     row = {"atoms": n_atoms, "pairs": n_atoms * (n_atoms - 1) // 2}
-    row["fast"] = seconds_per_call(lambda: rdf.rdf_profiles(batch, numbers, grid)) / len(batch)
+    row["fast"] = seconds_per_call(lambda: rdf.rdf_profiles(batch, numbers, grid), REPEATS) / len(batch)
     distances = np.empty(row["pairs"])
-    row["pdist"] = seconds_per_call(lambda: [pdist(x, out=distances) for x in batch]) / len(batch)
+    row["pdist"] = seconds_per_call(lambda: [pdist(x, out=distances) for x in batch], REPEATS) / len(batch)
 
     few = batch[: DIRECT_REPLICAS[n_atoms]]
     start = time.perf_counter()
@@ -84,7 +74,8 @@ def measure(positions, grid, rng):
 
     if n_atoms <= coulomb.DEFAULT_SIZE:
         cm_batch = batch[:CM_REPLICAS]
-        row["cm"] = seconds_per_call(partial(coulomb.coulomb_features, cm_batch, size=coulomb.DEFAULT_SIZE)) / len(cm_batch)
+        featurise = partial(coulomb.coulomb_features, cm_batch, size=coulomb.DEFAULT_SIZE)
+        row["cm"] = seconds_per_call(featurise, REPEATS) / len(cm_batch)
     return row
 
 

@@ -1,6 +1,7 @@
-"""What the benchmarks say about the machine they ran on."""
+"""What the benchmarks share: what they say about the machine they ran on, and how they time a call."""
 
 import platform
+import time
 from pathlib import Path
 
 
@@ -13,3 +14,13 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def seconds_per_call(function, repeats: int) -> float:
+    """Return the best wall time (s) of ``repeats`` calls of ``function()``."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best

@@ -25,7 +25,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 from ase.cluster import Icosahedron  # noqa: E402
 from ase.data import chemical_symbols  # noqa: E402
-from machine import cpu_model  # noqa: E402
+from machine import cpu_model, seconds_per_call  # noqa: E402
 from scipy.integrate import simpson  # noqa: E402
 from scipy.spatial.distance import pdist  # noqa: E402
 
@@ -50,16 +50,6 @@ REFERENCE_Q_STEP = 0.002
 def icosahedron(shells):
     """Mackay icosahedron of Pt (ASE) whose surface bonds are BOND_ANGSTROM."""
     return Icosahedron("Pt", shells, latticeconstant=BOND_ANGSTROM * np.sqrt(2)).positions
-
-
-def seconds_per_call(function, repeats=REPEATS):
-    """Return the best wall time (s) of ``repeats`` calls of ``function()``."""
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def pair_distances(batch):
@@ -98,11 +88,11 @@ def main():
         numbers = np.full(n_atoms, PT)
         batch = positions + rng.uniform(-DISPLACEMENT_ANGSTROM, DISPLACEMENT_ANGSTROM, (REPLICAS, *positions.shape))
         simulate_gr(batch[:2], numbers, R_GRID, SETTINGS)  # warm up allocator and FFT plans
-        per_pdf = seconds_per_call(partial(simulate_gr, batch, numbers, R_GRID, SETTINGS)) / REPLICAS
-        floor = seconds_per_call(partial(pair_distances, batch)) / REPLICAS
+        per_pdf = seconds_per_call(partial(simulate_gr, batch, numbers, R_GRID, SETTINGS), REPEATS) / REPLICAS
+        floor = seconds_per_call(partial(pair_distances, batch), REPEATS) / REPLICAS
         alloy = numbers.copy()
         alloy[: n_atoms // 3] = AG
-        per_alloy_pdf = seconds_per_call(partial(simulate_gr, batch, alloy, R_GRID, ALLOY_SETTINGS)) / REPLICAS
+        per_alloy_pdf = seconds_per_call(partial(simulate_gr, batch, alloy, R_GRID, ALLOY_SETTINGS), REPEATS) / REPLICAS
         row = {"atoms": n_atoms, "pairs": n_atoms * (n_atoms - 1) // 2, "ms": 1e3 * per_pdf, "floor_us": 1e6 * floor}
         row["alloy_ms"] = 1e3 * per_alloy_pdf
         if shells in REFERENCE_SHELLS:

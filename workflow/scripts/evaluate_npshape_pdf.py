@@ -12,10 +12,11 @@ log = log_to(snakemake.log[0])
 predictor = Predictor.from_file(snakemake.input.model)
 clusters = ase.io.read(snakemake.input.structures, ":")
 answers = evaluation_tables.pdf_answers(predictor, clusters, snakemake.params.qmax, snakemake.params.seed, replica_seed)
-io.write_csv(evaluation_tables.pdf_accuracy(answers), snakemake.output.accuracy, float_format="%.3f")
+accuracy = evaluation_tables.pdf_accuracy(answers)
+io.write_csv(accuracy, snakemake.output.accuracy, float_format="%.3f")
 for qmax, path in zip(snakemake.params.qmax, snakemake.output.confusion):
     io.write_csv(evaluation_tables.pdf_confusion(answers, f"Qmax {qmax}", CLASS_LABELS), path, index=True)
-log.info("\n%s", evaluation_tables.pdf_accuracy(answers).to_string(index=False))
+log.info("\n%s", accuracy.to_string(index=False))
 
 # the out-of-domain set, where every element's scattering is known (not, e.g., Mg in MgO)
 out_of_domain = []

@@ -1,7 +1,7 @@
-from npshape import __version__, io
+from npshape import io
 from npshape.classes import CLASS_LABELS
-from npshape.learning import arithmetic, datasets, evaluation, model_files, splits, training
-from npshape.learning.model_card import PAPER_MODELS, ModelCard
+from npshape.learning import datasets, evaluation, model_files, splits, training
+from npshape.learning.model_card import PAPER_MODELS, ModelCard, fit_provenance
 from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
@@ -22,7 +22,7 @@ card = ModelCard(
     training=snakemake.params.training,
     scores=scores,
     history=tuple(history),
-    provenance={"npshape_version": __version__, "seed": snakemake.params.seed, "arithmetic": arithmetic.arithmetic_in_use()},
+    provenance=fit_provenance(snakemake.params.seed),
 )
 model_files.save_model(pipeline, card, snakemake.output.model, snakemake.output.card)
 io.write_csv(evaluation.test_confusion(pipeline, X, rows, classes), snakemake.output.confusion, index=True)

@@ -2,11 +2,11 @@ import json
 
 import numpy as np
 
-from npshape import __version__, io
+from npshape import io
 from npshape.classes import CLASS_LABELS
 from npshape.descriptors import feature_frames
-from npshape.learning import arithmetic, calibration, datasets, evaluation, model_files, novelty, splits, training
-from npshape.learning.model_card import ModelCard
+from npshape.learning import calibration, datasets, evaluation, model_files, novelty, splits, training
+from npshape.learning.model_card import ModelCard, fit_provenance
 from npshape.logs import log_to
 
 log = log_to(snakemake.log[0])
@@ -50,19 +50,17 @@ card = ModelCard(
     training=snakemake.params.training,
     scores=scores,
     history=tuple({"member": k, **record} for k, history in enumerate(histories) for record in history),
-    provenance={
-        "npshape_version": __version__,
-        "seed": snakemake.params.seed,
-        "arithmetic": arithmetic.arithmetic_in_use(),
-        "catalog": snakemake.params.catalog,
-        "relax_metals": snakemake.params.relax_metals,
-        "replicas": snakemake.params.replicas,
+    provenance=fit_provenance(
+        snakemake.params.seed,
+        catalog=snakemake.params.catalog,
+        relax_metals=snakemake.params.relax_metals,
+        replicas=snakemake.params.replicas,
         **snakemake.params.extra_provenance,
-        "structures": sorted(kept),
-        "left_out": sorted(set(snakemake.params.variants) - kept),
-        "calibration": fitted,
-        "novelty": section,
-    },
+        structures=sorted(kept),
+        left_out=sorted(set(snakemake.params.variants) - kept),
+        calibration=fitted,
+        novelty=section,
+    ),
 )
 extra = {"temperature": np.array(fitted["temperature"]), **scorer.arrays()}
 model_files.save_model(ensemble, card, snakemake.output.model, snakemake.output.card, extra)

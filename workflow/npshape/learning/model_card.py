@@ -23,6 +23,15 @@ NPSHAPE_DESCRIPTORS = ("rdf", "drdf", "local_order")
 NPSHAPE_PDF_DESCRIPTORS = ("pdf",)
 
 
+def fit_provenance(seed: int, **extra) -> dict:
+    """Return the provenance every model card records of its fit (npshape version, seed, the
+    arithmetic in use: BLAS kernel and SIMD level), with ``extra`` entries after them."""
+    from npshape import __version__
+    from npshape.learning.arithmetic import arithmetic_in_use
+
+    return {"npshape_version": __version__, "seed": seed, "arithmetic": arithmetic_in_use(), **extra}
+
+
 @dataclass(frozen=True)
 class ModelCard:
     """Classes, descriptors and their settings, training settings, scores, history and provenance.
