@@ -13,6 +13,11 @@ from npshape.classes import CLASS_LABELS
 from npshape.learning import training
 
 
+def structure_size(structure_id: str, label: str) -> int:
+    """Return the number of atoms a structure id names, e.g. 81 for ``HCP-S-81-ca157-Pt`` of class HCP-S."""
+    return int(structure_id.removeprefix(label + "-").split("-")[0])
+
+
 def size_folds(groups: list[tuple[str, int]]) -> list[set[tuple[str, int]]]:
     """Return three folds of held-out ``(class, size)`` pairs from every row's ``(class, size)``."""
     sizes = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from leave_sizes_out import fit_without, size_folds
+from leave_sizes_out import fit_without, size_folds, structure_size
 
 from npshape import io
 from npshape.descriptors.pdf_descriptor import pdf_grid
@@ -49,8 +49,7 @@ def main():
         count = min(args.replicas, len(replicas))
         rows.append(pdf_augmentation.measured_features(positions[:count], numbers[:count], seeds[:count], ranges, descriptor))
         labels += [metadata["class"]] * count
-        size = int(metadata["id"].removeprefix(metadata["class"] + "-").split("-")[0])  # e.g. HCP-S-81-ca157-Pt: 81
-        groups += [(metadata["class"], size)] * count
+        groups += [(metadata["class"], structure_size(metadata["id"], metadata["class"]))] * count
     X, y = np.vstack(rows), np.array(labels)
     featurised = time.time() - start
 

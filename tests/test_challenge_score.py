@@ -30,7 +30,9 @@ def table(rows):
 
 def test_perfect_table_scores_one(entries):
     perfect = table([(entry["id"], {entry["class"]: 1.0}) for entry in entries])
-    assert challenge_scores.challenge_scores(perfect, entries) == {"n": 32, "s": 1.0, "s_tolerant": 1.0}
+    assert challenge_scores.challenge_scores(perfect, entries) == {
+        "n": 32, "s": 1.0, "s_tolerant": 1.0, "top1": 1.0, "top1_tolerant": 1.0
+    }
 
 
 def test_uniform_table_scores_one_eleventh(entries):
@@ -62,6 +64,10 @@ def test_half_the_rows_on_an_acceptable_class():
     per_structure = challenge_scores.structure_scores(probabilities, entries)
     np.testing.assert_allclose(per_structure["p_expected"], [0.5, 0.2, 1.0, 0.0])
     np.testing.assert_allclose(per_structure["p_tolerant"], [1.0, 0.7, 1.0, 0.0])
+    # most probable: a ties IC and DC (DC comes first in the class order, tolerated), b FCC-S
+    # (tolerated), c RTD (right), d IC (wrong)
+    assert per_structure["top"].tolist() == ["DC", "FCC-S", "RTD", "IC"]
+    assert scores["top1"] == pytest.approx(1 / 4) and scores["top1_tolerant"] == pytest.approx(3 / 4)
 
 
 def test_coulomb_matrix_table_scores_the_27_it_can_take(entries):

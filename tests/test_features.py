@@ -12,8 +12,8 @@ from npshape.learning import augment, datasets
 from npshape.structures import shapes
 
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
-# the paper's descriptor sections and npshape's local order
-SETTINGS = {**CONFIG["descriptors"], "local_order": CONFIG["npshape_model"]["descriptors"]["local_order"]}
+# the paper's descriptor sections and npshape's local order and common-neighbour signatures
+SETTINGS = {**CONFIG["descriptors"], **{key: CONFIG["npshape_model"]["descriptors"][key] for key in ("local_order", "cna")}}
 
 
 @pytest.fixture(scope="module")

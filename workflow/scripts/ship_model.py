@@ -11,6 +11,8 @@ card_scores = {
     **card.scores,
     "challenge_s": float(scores["s"]),
     "challenge_s_tolerant": float(scores["s_tolerant"]),
+    "challenge_top1": float(scores["top1"]),
+    "challenge_top1_tolerant": float(scores["top1_tolerant"]),
     "evaluation_accuracy": {label: float(value) for label, value in accuracy.items()},
 }
 model_files.copy_with_card(snakemake.input.model, card.with_scores(card_scores), snakemake.output[0])

@@ -2,7 +2,7 @@
 
 A table has one row per structure (or replica): ``id``, ``class``, ``replica``, then float32
 feature columns named by what they hold (``rdf_1.0000``, ``drdf_1.0000``, ``cm_0_0``,
-``angle_61.0``, ``cn_12``). The
+``angle_61.0``, ``cn_12``, ``cna_555``). The
 settings that made the features travel in the file's metadata, so a model records, and
 ``npshape classify`` reuses, exactly the descriptor it was trained on.
 """
@@ -14,13 +14,14 @@ import pandas as pd
 
 from npshape import __version__
 from npshape.descriptors import coulomb, rdf
+from npshape.descriptors.common_neighbours import cna_column_names, cna_features
 from npshape.descriptors.local_order import local_order_column_names, local_order_features
 from npshape.descriptors.pdf_descriptor import pdf_column_names
 from npshape.learning.datasets import KEY_COLUMNS
 
-DESCRIPTORS = ("cm", "rdf", "drdf", "local_order")
+DESCRIPTORS = ("cm", "rdf", "drdf", "local_order", "cna")
 # the config section (descriptors.<section>) of each descriptor
-SETTINGS_SECTION = {"cm": "cm", "rdf": "rdf", "drdf": "rdf", "local_order": "local_order"}
+SETTINGS_SECTION = {"cm": "cm", "rdf": "rdf", "drdf": "rdf", "local_order": "local_order", "cna": "cna"}
 
 
 def rdf_features(
@@ -91,6 +92,8 @@ def feature_names(descriptors, settings: dict) -> list[str]:
             names += coulomb.coulomb_column_names(section["size"])
         elif descriptor == "local_order":
             names += local_order_column_names(section)
+        elif descriptor == "cna":
+            names += cna_column_names(section)
         elif descriptor == "pdf":
             names += pdf_column_names(section)
         else:
@@ -134,6 +137,8 @@ def describe_all(
             these = cm_features(positions, section)["cm"]
         elif descriptor == "local_order":
             these = (local_order_column_names(section), local_order_features(positions, section))
+        elif descriptor == "cna":
+            these = (cna_column_names(section), cna_features(positions, section))
         else:
             profiles = profiles or rdf_features(positions, numbers, section, r_nn1_out)
             these = profiles[descriptor]

@@ -18,7 +18,7 @@ from npshape.io import atomic_path
 # The paper's four models and the descriptors each reads, in feature order (rdf before drdf).
 PAPER_MODELS = {"CM": ("cm",), "RDF1": ("rdf",), "RDF2": ("drdf",), "RDF3": ("rdf", "drdf")}
 # npshape's own model (the one that ships): g and g' over a short window, and the local order.
-NPSHAPE_DESCRIPTORS = ("rdf", "drdf", "local_order")
+NPSHAPE_DESCRIPTORS = ("rdf", "drdf", "local_order", "cna")
 # npshape's model of measured pair distribution functions (ships too): G(r) read on r̃.
 NPSHAPE_PDF_DESCRIPTORS = ("pdf",)
 

@@ -4,10 +4,14 @@ The gross score of a model is s = Σ_j P_j(C_x) / N: the probability it gives ea
 expected class C_x, averaged over the N structures it could take (a Coulomb-matrix model
 cannot take structures larger than its matrix, so N = 27 for it and 32 for RDF models).  The
 tolerant score also counts the probability of the classes the paper accepts for a structure
-(the BCB helix 22 as DC or IC, the truncated octahedra 30-31 as FCC-S).
+(the BCB helix 22 as DC or IC, the truncated octahedra 30-31 as FCC-S). Top-1 is the fraction
+of structures whose most probable class is the expected one (tolerant: or an accepted one),
+what Fig. 6 shows as dark green cells; a tie goes to the first class in the table's order.
 """
 
 import pandas as pd
+
+from npshape.classes import CLASS_LABELS
 
 STRUCTURE_COLUMN = "structure"
 
@@ -28,7 +32,9 @@ def structure_scores(probabilities, entries):
     -------
     pandas.DataFrame
         Indexed by structure, in the table's order, with columns ``expected``,
-        ``p_expected`` (P(C_x)) and ``p_tolerant`` (P(C_x) plus the acceptable classes' P).
+        ``p_expected`` (P(C_x)), ``p_tolerant`` (P(C_x) plus the acceptable classes' P),
+        ``top`` (the most probable class), ``top_right`` and ``top_tolerated`` (it is C_x; it
+        is C_x or an acceptable class).
 
     Raises
     ------
@@ -46,6 +52,7 @@ def structure_scores(probabilities, entries):
     unknown = [structure for structure in table.index if structure not in catalog]
     if unknown:
         raise ValueError(f"structures not in the challenge catalog: {unknown}")
+    class_columns = [label for label in CLASS_LABELS if label in table.columns]
     rows = []
     for structure, probability in table.iterrows():
         entry = catalog[structure]
@@ -59,9 +66,12 @@ def structure_scores(probabilities, entries):
                 "expected": entry["class"],
                 "p_expected": float(probability[entry["class"]]),
                 "p_tolerant": float(probability[classes].sum()),
+                "top": (top := probability[class_columns].astype(float).idxmax()),
+                "top_right": top == entry["class"],
+                "top_tolerated": top in classes,
             }
         )
-    columns = [STRUCTURE_COLUMN, "expected", "p_expected", "p_tolerant"]
+    columns = [STRUCTURE_COLUMN, "expected", "p_expected", "p_tolerant", "top", "top_right", "top_tolerated"]
     return pd.DataFrame(rows, columns=columns).set_index(STRUCTURE_COLUMN)
 
 
@@ -75,7 +85,8 @@ def challenge_scores(probabilities, entries):
     -------
     dict
         ``n``: structures scored (N); ``s``: Σ_j P_j(C_x) / N; ``s_tolerant``: the same
-        with the acceptable classes' probabilities added.
+        with the acceptable classes' probabilities added; ``top1`` and ``top1_tolerant``: the
+        fraction of structures whose most probable class is C_x (or an acceptable class).
 
     Raises
     ------
@@ -89,4 +100,6 @@ def challenge_scores(probabilities, entries):
         "n": len(scores),
         "s": float(scores["p_expected"].mean()),
         "s_tolerant": float(scores["p_tolerant"].mean()),
+        "top1": float(scores["top_right"].mean()),
+        "top1_tolerant": float(scores["top_tolerated"].mean()),
     }

@@ -62,7 +62,9 @@ def table_s1(scan_results: list[dict]) -> pd.DataFrame:
 
 
 def challenge_score_table(probabilities: dict[str, pd.DataFrame], entries: list[dict]) -> pd.DataFrame:
-    """Return ``model,n,s,s_tolerant,paper_s,paper_s_tolerant`` from each model's probability table."""
+    """Return ``model,n,s,s_tolerant,paper_s,paper_s_tolerant,top1,top1_tolerant`` from each model's probability table.
+
+    The paper quotes s only: top-1 comes after its columns, so the paper's columns keep their places."""
     rows = []
     for model, table in probabilities.items():
         scores = challenge_scores.challenge_scores(table, entries)
@@ -75,6 +77,8 @@ def challenge_score_table(probabilities: dict[str, pd.DataFrame], entries: list[
                 "s_tolerant": scores["s_tolerant"],
                 "paper_s": np.nan if reference["s"] is None else reference["s"],
                 "paper_s_tolerant": np.nan if reference["s_tolerant"] is None else reference["s_tolerant"],
+                "top1": scores["top1"],
+                "top1_tolerant": scores["top1_tolerant"],
             }
         )
     return pd.DataFrame(rows)
