@@ -8,7 +8,8 @@ from ase.build import bulk
 from ase.cluster import Icosahedron, Octahedron
 from scipy.spatial.transform import Rotation
 
-from npshape.descriptors.common_neighbours import DEFAULT_SETTINGS, bond_matrix, cna_column_names, cna_features, pair_signatures
+from npshape.descriptors.common_neighbours import DEFAULT_SETTINGS, cna_column_names, cna_features, pair_signatures
+from npshape.descriptors.local_order import bond_matrix
 from npshape.structures import shapes
 
 

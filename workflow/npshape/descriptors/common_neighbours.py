@@ -21,8 +21,8 @@ sums to 1. The fractions do not grow with the number of atoms and do not depend 
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.distance import pdist, squareform
 
+from npshape.descriptors.local_order import bond_matrix
 from npshape.descriptors.rdf.compiled import numba_on_first_call
 
 DEFAULT_SETTINGS = {
@@ -34,13 +34,6 @@ DEFAULT_SETTINGS = {
 def cna_column_names(settings: dict) -> list[str]:
     """Return the names of the signature columns (``cna_421``, ...) and of the last one (``cna_other``)."""
     return [f"cna_{signature}" for signature in settings["signatures"]] + ["cna_other"]
-
-
-def bond_matrix(positions: np.ndarray, cutoff_bonds: float) -> np.ndarray:
-    """Return the symmetric boolean bond matrix: pairs closer than ``cutoff_bonds`` × the median nearest-neighbour distance."""
-    distance = squareform(pdist(np.asarray(positions, dtype=float)))
-    np.fill_diagonal(distance, np.inf)
-    return distance <= cutoff_bonds * np.median(distance.min(axis=1))
 
 
 def pair_signatures(positions: np.ndarray, cutoff_bonds: float) -> np.ndarray:

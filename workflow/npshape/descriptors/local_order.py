@@ -36,6 +36,17 @@ def local_order_column_names(settings: dict) -> list[str]:
     return angles + [f"cn_{k}" for k in range(settings["max_coordination"] + 1)]
 
 
+def bond_matrix(positions: np.ndarray, cutoff_bonds: float) -> np.ndarray:
+    """Return the symmetric boolean bond matrix: pairs closer than ``cutoff_bonds`` × the median nearest-neighbour distance.
+
+    Parameters
+    ----------
+    positions : ndarray of shape (n_atoms, 3), Å
+    cutoff_bonds : float, bond cutoff in units of the median nearest-neighbour distance
+    """
+    return _distances_and_bonds(np.ascontiguousarray(positions, dtype=float), float(cutoff_bonds))[1]
+
+
 def bond_angles(positions: np.ndarray, cutoff_bonds: float) -> tuple[np.ndarray, np.ndarray]:
     """Return (every bond angle j-i-k in degrees, the coordination number of each atom).
 
@@ -44,14 +55,15 @@ def bond_angles(positions: np.ndarray, cutoff_bonds: float) -> tuple[np.ndarray,
     positions : ndarray of shape (n_atoms, 3), Å
     cutoff_bonds : float, bond cutoff in units of the median nearest-neighbour distance
     """
-    return _bond_angles(np.ascontiguousarray(positions, dtype=float), float(cutoff_bonds))
+    positions = np.ascontiguousarray(positions, dtype=float)
+    distance, bonded = _distances_and_bonds(positions, float(cutoff_bonds))
+    return _bond_angles(positions, distance, bonded)
 
 
 @numba_on_first_call
-def _bond_angles(positions, cutoff_bonds):
-    """Return (each bond angle in degrees, each atom's bond count): one pass over the pairs, then
-    over each atom's bonds. Compiled, because a k-d tree and a padded array of bond vectors cost
-    numpy more than the whole RDF of the cluster."""
+def _distances_and_bonds(positions, cutoff_bonds):
+    """Return (the distance matrix, the bond matrix) in one pass over the pairs. Compiled, because
+    a k-d tree or numpy's pair distances cost more than the whole RDF of the cluster."""
     n = positions.shape[0]
     distance = np.empty((n, n))
     nearest = np.full(n, np.inf)
@@ -64,18 +76,24 @@ def _bond_angles(positions, cutoff_bonds):
             distance[j, i] = d
             nearest[i] = min(nearest[i], d)
             nearest[j] = min(nearest[j], d)
-    cutoff = cutoff_bonds * np.median(nearest)
+    return distance, distance <= cutoff_bonds * np.median(nearest)
+
+
+@numba_on_first_call
+def _bond_angles(positions, distance, bonded):
+    """Return (each bond angle in degrees, each atom's bond count) over each atom's bonds."""
+    n = positions.shape[0]
     coordination = np.zeros(n, np.int64)
     for i in range(n):
         for j in range(n):
-            coordination[i] += distance[i, j] <= cutoff
+            coordination[i] += bonded[i, j]
     angles = np.empty(np.sum(coordination * (coordination - 1) // 2))
     bonds = np.empty((n, 3))
     count = 0
     for i in range(n):
         k = 0
         for j in range(n):
-            if distance[i, j] <= cutoff:
+            if bonded[i, j]:
                 for axis in range(3):
                     bonds[k, axis] = (positions[j, axis] - positions[i, axis]) / distance[i, j]
                 k += 1
