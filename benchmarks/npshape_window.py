@@ -65,9 +65,7 @@ def main():
     r_tilde = np.array([float(n.split("_")[1]) if n.startswith(("rdf_", "drdf_")) else 0.0 for n in names])
     is_local = np.array([n.startswith(("angle_", "cn_")) for n in names])
     is_cna = np.array([n.startswith("cna_") for n in names])
-    train_settings = training.TrainingSettings.from_config(
-        {k: v for k, v in section["training"].items() if k != "members"}, max_epochs=40
-    )
+    train_settings = training.TrainingSettings.for_each_member(section["training"], max_epochs=40)
     lines = [
         "# npshape's descriptor window: leave-sizes-out accuracy",
         "",

@@ -56,9 +56,7 @@ def main():
     folds = size_folds(groups)
     r_tilde = pdf_grid(descriptor)
     low_qmax = X[:, -1] * 30.0 < LOW_QMAX  # the last feature is Qmax / 30
-    train_settings = training.TrainingSettings.from_config(
-        {k: v for k, v in section["training"].items() if k != "members"}, max_epochs=40
-    )
+    train_settings = training.TrainingSettings.for_each_member(section["training"], max_epochs=40)
     lines = [
         "# The PDF model's window: leave-sizes-out accuracy",
         "",

@@ -57,9 +57,10 @@ def test_features_are_fractions_that_ignore_scale_rotation_and_order():
     cluster = shapes.decahedron(5)
     features = cna_features(cluster)[0]
     assert len(features) == len(cna_column_names(DEFAULT_SETTINGS)) and features.sum() == pytest.approx(1.0, abs=1e-6)
-    codes = pair_signatures(cluster, 1.25)
-    column = cna_column_names(DEFAULT_SETTINGS).index("cna_555")
-    assert features[column] == pytest.approx(np.mean(codes == 555))
+    # the 13-atom icosahedron's 42 bonds: 12 are 555, 30 are 322 (see above)
+    icosahedron = dict(zip(cna_column_names(DEFAULT_SETTINGS), cna_features(Icosahedron("Cu", 2).positions)[0]))
+    assert icosahedron.pop("cna_555") == pytest.approx(12 / 42) and icosahedron.pop("cna_322") == pytest.approx(30 / 42)
+    assert not any(icosahedron.values())
     moved = 0.9 * Rotation.from_euler("xyz", [1, 2, 3]).apply(cluster)[np.random.default_rng(0).permutation(len(cluster))]
     np.testing.assert_array_equal(cna_features(moved)[0], features)
 

@@ -9,7 +9,7 @@ log = log_to(snakemake.log[0])
 keys, X, _ = datasets.read_matrix(snakemake.input.matrix)
 rows = splits.assign_splits(keys, io.read_parquet(snakemake.input.splits)[0])
 held_out = rows["id"].isin(snakemake.params.held_out).to_numpy()
-settings = training.TrainingSettings.from_config({k: v for k, v in snakemake.params.training.items() if k != "members"})
+settings = training.TrainingSettings.for_each_member(snakemake.params.training)
 # the same ensemble, trained without the held-out sizes, meets them as it would a user's cluster
 members = snakemake.params.training["members"]
 ensemble, _, _ = training.train_ensemble(settings, members, X[~held_out], rows[~held_out], list(CLASS_LABELS))

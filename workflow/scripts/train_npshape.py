@@ -13,8 +13,7 @@ log = log_to(snakemake.log[0])
 keys, X, descriptor_settings = datasets.read_matrix(snakemake.input.matrix)
 rows = splits.assign_splits(keys, io.read_parquet(snakemake.input.splits)[0])
 classes = training.check_classes(rows, CLASS_LABELS)
-section = {key: value for key, value in snakemake.params.training.items() if key != "members"}
-settings = training.TrainingSettings.from_config(section)
+settings = training.TrainingSettings.for_each_member(snakemake.params.training)
 members = snakemake.params.training["members"]
 log.info("training %d networks on %d x %d features of %d structures", members, *X.shape, keys["id"].nunique())
 ensemble, histories, scores = training.train_ensemble(settings, members, X, rows, classes)

@@ -49,6 +49,12 @@ class TrainingSettings:
         values["hidden_layer_sizes"] = tuple(values["hidden_layer_sizes"])
         return cls(**values)
 
+    @classmethod
+    def for_each_member(cls, section: dict, **overrides) -> TrainingSettings:
+        """Return the settings of one network of an ensemble section (``npshape_model.training``:
+        the ``models`` keys and ``members``, the number of networks)."""
+        return cls.from_config({key: value for key, value in section.items() if key != "members"}, **overrides)
+
 
 def check_classes(rows: pd.DataFrame, labels) -> list[str]:
     """Return ``labels`` as a list, the model's classes in output order; raise ValueError if one has no training row."""
